@@ -1,0 +1,54 @@
+# Aduan: the two set-up commands are `make run` and `make test`; `make bench` measures.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+SHARED_DATA ?= ../shared/data
+export DJANGO_SETTINGS_MODULE := aduan.settings
+
+.PHONY: run test install install-test bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# The stamp files re-run the install whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+run: install
+	$(BIN)/aduan migrate --noinput
+	$(BIN)/aduan setup --data $(SHARED_DATA) --demo
+	$(BIN)/aduan collectstatic --noinput --verbosity 0
+	$(BIN)/uvicorn aduan.asgi:application --host 127.0.0.1 --port $(PORT)
+
+lint: install-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest
+	@if [ -n "$$ADUAN_TEST_POSTGRES" ]; then \
+		echo "== the same suite on PostgreSQL ($$ADUAN_TEST_POSTGRES)"; \
+		ADUAN_DATABASE_URL="$$ADUAN_TEST_POSTGRES" $(BIN)/pytest; \
+	else \
+		echo "SKIPPED: PostgreSQL run (set ADUAN_TEST_POSTGRES=postgresql://postgres@127.0.0.1:5432/test to run the suite on PostgreSQL too)"; \
+	fi
+
+bench: install-test
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var build *.egg-info src/*.egg-info

@@ -1,0 +1,1 @@
+"""Aduan: multi-channel citizen complaint management after Jakarta's Cepat Respon Masyarakat."""

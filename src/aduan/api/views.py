@@ -1,0 +1,111 @@
+"""The JSON API: thin views that parse, call a service and render (DESIGN.md §9)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI, Router
+from ninja.errors import ValidationError
+
+from aduan.api.limits import too_large_response
+from aduan.api.presenters import created_payload, public_payload
+from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic
+from aduan.domain.errors import DomainError
+from aduan.services import reports
+from aduan.services.reports import InvalidInput, NewReport, NotFound, ReporterInput
+
+api = NinjaAPI(
+    title="Aduan API",
+    version="1",
+    description="Laporan warga untuk Pemprov DKI Jakarta: kirim laporan dan pantau tindak lanjutnya.",
+    openapi_url="/openapi.json",
+    docs_url="/docs",
+    urls_namespace="aduan-api",
+)
+v1 = Router(tags=["laporan"])
+
+
+def _field_name(loc: list[Any] | tuple[Any, ...]) -> str:
+    # ninja reports ("body", "payload", "reporter", "email"); callers know the fields, not our param name.
+    parts = [str(p) for p in loc]
+    if parts[:1] == ["body"]:
+        parts = parts[2:] if len(parts) > 2 else ["body"]
+    return ".".join(parts) or "body"
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for error in exc.errors:
+        loc = error.get("loc", ())
+        name = _field_name(loc)
+        message = error.get("msg", "tidak valid")
+        if error.get("type") == "json_invalid" or name == "body":
+            return api.create_response(
+                request,
+                {"detail": "Isi permintaan bukan JSON yang sah.", "errors": [{"field": "body", "message": message}]},
+                status=400,
+            )
+        errors.append({"field": name, "message": message})
+    return api.create_response(request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(InvalidInput)
+def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
+    errors = [{"field": k, "message": v} for k, v in exc.errors.items()]
+    return api.create_response(request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422)
+
+
+@api.exception_handler(NotFound)
+def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "errors": []}, status=404)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    status = 403 if exc.code == "forbidden" else 409
+    errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=status)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    from django.conf import settings
+
+    return too_large_response(settings.ADUAN_MAX_BODY_BYTES)
+
+
+@v1.post(
+    "/reports",
+    response={200: ReportCreated, 201: ReportCreated, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    summary="Kirim laporan",
+)
+def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+    reporter = payload.reporter
+    result = reports.submit_report(
+        NewReport(
+            channel=payload.channel,
+            description=payload.description,
+            lat=payload.lat,
+            lon=payload.lon,
+            address=payload.address,
+            landmark=payload.landmark,
+            category=payload.category,
+            visibility=payload.visibility,
+            jenis=payload.jenis,
+            reporter=ReporterInput(reporter.name, reporter.phone, reporter.email) if reporter else ReporterInput(),
+            external_id=payload.external_id,
+        )
+    )
+    return (201 if result.created else 200), created_payload(result)
+
+
+@v1.get("/reports/{ticket}", response={200: ReportPublic, 404: ErrorOut}, summary="Lihat laporan (publik)")
+def get_report(request: HttpRequest, ticket: str, token: str = "") -> dict[str, Any]:
+    report = reports.get_report(ticket)
+    return public_payload(report, show_private=reports.check_access_token(report, token))
+
+
+api.add_router("/v1/", v1)

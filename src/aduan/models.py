@@ -1,0 +1,320 @@
+"""Persistence of Aduan's nouns (DESIGN.md §4); only the services write them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from aduan.domain import lifecycle
+from aduan.domain.channels import LABELS as KANAL_LABELS
+from aduan.domain.channels import Kanal
+from aduan.domain.lifecycle import Action, Status, UnitKind
+
+
+class Region(models.Model):
+    """A wilayah: kota/kabupaten administrasi, kecamatan or kelurahan, by its Kemendagri code."""
+
+    class Level(models.TextChoices):
+        KOTA = "kota", "Kota/Kabupaten Administrasi"
+        KECAMATAN = "kecamatan", "Kecamatan"
+        KELURAHAN = "kelurahan", "Kelurahan"
+
+    code = models.CharField("kode", max_length=16, unique=True)
+    name = models.CharField("nama", max_length=120)
+    level = models.CharField("tingkat", max_length=12, choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    postal_code = models.CharField("kode pos", max_length=5, blank=True)
+    # GeoJSON of the polygon, set by `aduan import-boundaries`; empty until then.
+    geometry = models.TextField("geometri (GeoJSON)", blank=True)
+    centroid_lat = models.FloatField(null=True, blank=True)
+    centroid_lon = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "wilayah"
+        verbose_name_plural = "wilayah"
+        ordering = ["code"]
+        indexes = [models.Index(fields=["level", "code"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Agency(models.Model):
+    """A perangkat daerah (dinas, badan, BUMD, …) with the duties (scope) of the tupoksi table."""
+
+    code = models.CharField("kode", max_length=32, unique=True)
+    name = models.CharField("nama", max_length=200)
+    kind = models.CharField("jenis", max_length=20)
+    has_suku_dinas = models.BooleanField("punya suku dinas", default=False)
+    scope = models.TextField("tupoksi", blank=True)
+
+    class Meta:
+        verbose_name = "perangkat daerah"
+        verbose_name_plural = "perangkat daerah"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(models.Model):
+    """An organisational unit that can hold a case (kelurahan, suku dinas, dinas, …) or validate one."""
+
+    code = models.CharField("kode", max_length=40, unique=True)
+    name = models.CharField("nama", max_length=200)
+    kind = models.CharField("jenis", max_length=20, choices=[(k.value, k.value) for k in UnitKind])
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
+    active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "unit"
+        verbose_name_plural = "unit"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ref(self) -> lifecycle.UnitRef:
+        parent_code = self.parent.code if self.parent_id else None
+        return lifecycle.UnitRef(self.code, UnitKind(self.kind), parent_code)
+
+
+class Category(models.Model):
+    """A kind of problem with the agency whose duty it is and its completion deadline (tupoksi)."""
+
+    class KelurahanHandles(models.TextChoices):
+        YES = "yes", "ya"
+        MINOR = "minor", "hanya yang ringan"
+        NO = "no", "tidak"
+
+    code = models.CharField("kode", max_length=32, unique=True)
+    name = models.CharField("nama", max_length=120)
+    name_en = models.CharField("nama (English)", max_length=120, blank=True)
+    agency = models.ForeignKey(
+        Agency, null=True, blank=True, on_delete=models.PROTECT, help_text="kosong: ditangani kelurahan"
+    )
+    kelurahan_handles = models.CharField(
+        "ditangani kelurahan", max_length=8, choices=KelurahanHandles.choices, default=KelurahanHandles.NO
+    )
+    sla_days = models.PositiveSmallIntegerField("batas penyelesaian (hari)", default=7)
+    scope = models.TextField("cakupan", blank=True)
+    active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "kategori"
+        verbose_name_plural = "kategori"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Officer(models.Model):
+    """An account's place in the organisation: the unit it works for and its role there."""
+
+    class Role(models.TextChoices):
+        OFFICER = "officer", "petugas"
+        HEAD = "head", "kepala unit"
+        VALIDATOR = "validator", "validator"
+        ADMIN = "admin", "admin"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="officers")
+    role = models.CharField("peran", max_length=12, choices=Role.choices, default=Role.OFFICER)
+
+    class Meta:
+        verbose_name = "petugas"
+        verbose_name_plural = "petugas"
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.unit.code}"
+
+
+class Reporter(models.Model):
+    """The person behind a report. Never shown in public views; hidden from officers on private reports."""
+
+    name = models.CharField("nama", max_length=120, blank=True)
+    phone = models.CharField("telepon", max_length=32, blank=True)
+    email = models.EmailField("surel", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pelapor"
+        verbose_name_plural = "pelapor"
+
+    def __str__(self) -> str:
+        return f"Pelapor #{self.pk}"
+
+
+class Report(models.Model):
+    """A laporan: one case, worked by its holder unit; its state is the projection of its events."""
+
+    class Jenis(models.TextChoices):
+        PENGADUAN = "pengaduan", "pengaduan"
+        INFORMASI = "informasi", "permintaan informasi"
+        ASPIRASI = "aspirasi", "aspirasi"
+
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", "publik"
+        PRIVATE = "private", "rahasia"
+
+    ticket = models.CharField("nomor tiket", max_length=12, unique=True)
+    jenis = models.CharField(max_length=12, choices=Jenis.choices, default=Jenis.PENGADUAN)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT)
+    description = models.TextField("uraian")
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    address = models.CharField("alamat", max_length=300, blank=True)
+    landmark = models.CharField("patokan", max_length=200, blank=True)
+    kelurahan = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
+    status = models.CharField(max_length=20, choices=[(s.value, s.value) for s in Status])
+    holder = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="held_reports")
+    first_holder = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    forwarded_by = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
+    reporter = models.ForeignKey(Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    channel = models.CharField("kanal", max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
+    external_id = models.CharField("id di kanal asal", max_length=120, blank=True)
+    access_token_hash = models.CharField(max_length=64, blank=True)
+    # The case a duplikat was merged into; every report of a cluster follows that case.
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_reports"
+    )
+    ews_date = models.DateField("estimasi waktu selesai", null=True, blank=True)
+    bounces = models.PositiveIntegerField(default=0)
+    tl_rejections = models.PositiveIntegerField(default=0)
+    reopens = models.PositiveIntegerField(default=0)
+    ews_changes = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "laporan"
+        verbose_name_plural = "laporan"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["holder", "status", "created_at"]),
+            models.Index(fields=["status", "created_at"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "external_id"], condition=~Q(external_id=""), name="report_unique_external_id"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.ticket
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in lifecycle.OPEN_STATUSES
+
+    def state(self) -> lifecycle.CaseState:
+        held_by = tuple(
+            self.events.exclude(holder=None).values_list("holder__code", flat=True).distinct().order_by()
+        )
+        return lifecycle.CaseState(
+            status=Status(self.status),
+            holder=self.holder.ref(),
+            forwarded_by=self.forwarded_by.ref() if self.forwarded_by_id else None,
+            bounces=self.bounces,
+            tl_rejections=self.tl_rejections,
+            reopens=self.reopens,
+            ews_changes=self.ews_changes,
+            held_by=held_by,
+        )
+
+
+class AppendOnlyQuerySet(models.QuerySet["ReportEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise PermissionError("ReportEvent is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ReportEvent is append-only")
+
+
+class ReportEvent(models.Model):
+    """One change of a case: who (user, unit), when, what, why. Never updated or deleted."""
+
+    class ActorKind(models.TextChoices):
+        OFFICER = "officer", "petugas"
+        REPORTER = "reporter", "pelapor"
+        SYSTEM = "system", "sistem"
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="events")
+    action = models.CharField(max_length=20, choices=[(a.value, a.value) for a in Action])
+    actor_kind = models.CharField(max_length=10, choices=ActorKind.choices)
+    actor_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    holder = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    target = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField(blank=True)
+    # Action-specific facts: routing confidence and why, reject reason and referral, EWS date, merge target.
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "riwayat laporan"
+        verbose_name_plural = "riwayat laporan"
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.action}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise PermissionError("ReportEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise PermissionError("ReportEvent is append-only")
+
+
+class Attachment(models.Model):
+    """A file attached to a report or to one of its events (a follow-up's evidence photo)."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
+    event = models.ForeignKey(
+        ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    content_type = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "lampiran"
+        verbose_name_plural = "lampiran"
+
+    def __str__(self) -> str:
+        return self.file.name
+
+
+class BoundaryImport(models.Model):
+    """A record of each `aduan import-boundaries` run; running processes rebuild their index when it grows."""
+
+    level = models.CharField(max_length=12, choices=Region.Level.choices)
+    source = models.CharField(max_length=300)
+    count = models.PositiveIntegerField()
+    repaired = models.PositiveIntegerField(default=0)
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "impor batas wilayah"
+        verbose_name_plural = "impor batas wilayah"
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.count} ({self.imported_at:%Y-%m-%d})"

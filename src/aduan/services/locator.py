@@ -1,0 +1,95 @@
+"""Finds a report's kelurahan from its point, with the polygon index built once per process."""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from dataclasses import dataclass
+
+from aduan.domain.geo import KelurahanIndex, parse_geometry
+from aduan.domain.routing import Location, LocationSource, NoLocationReason
+from aduan.models import BoundaryImport, Region
+
+# How often a running process looks whether `aduan import-boundaries` ran elsewhere (one cheap query).
+RECHECK_SECONDS = 30.0
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    version: int
+    index: KelurahanIndex
+    names: dict[str, tuple[int, str]]  # kelurahan code → (region id, name)
+    checked_at: float
+
+
+_lock = threading.Lock()
+_loaded: _Loaded | None = None
+
+
+def _current_version() -> int:
+    latest = BoundaryImport.objects.order_by("-id").values_list("id", flat=True).first()
+    return latest or 0
+
+
+def _build(version: int) -> _Loaded:
+    rows = Region.objects.filter(level=Region.Level.KELURAHAN).values_list("id", "code", "name", "geometry")
+    polygons = []
+    names: dict[str, tuple[int, str]] = {}
+    for region_id, code, name, geometry in rows:
+        names[code] = (region_id, name)
+        if geometry:
+            polygons.append((code, parse_geometry(geometry)))
+    return _Loaded(version, KelurahanIndex(polygons), names, time.monotonic())
+
+
+def loaded() -> _Loaded:
+    """The index for this process, rebuilt when a newer boundary import is seen."""
+    global _loaded
+    current = _loaded
+    if current is not None and time.monotonic() - current.checked_at < RECHECK_SECONDS:
+        return current
+    with _lock:
+        current = _loaded
+        if current is not None and time.monotonic() - current.checked_at < RECHECK_SECONDS:
+            return current
+        version = _current_version()
+        if current is None or current.version != version:
+            current = _build(version)
+        else:
+            current = _Loaded(current.version, current.index, current.names, time.monotonic())
+        _loaded = current
+        return current
+
+
+def reset() -> None:
+    """Forget the index (tests and the import command call this after changing polygons)."""
+    global _loaded
+    with _lock:
+        _loaded = None
+
+
+def valid_point(lat: float | None, lon: float | None) -> bool:
+    return (
+        lat is not None
+        and lon is not None
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+    )
+
+
+def locate(lat: float | None, lon: float | None) -> tuple[Location, int | None]:
+    """The Location of a point, and the Region id of its kelurahan (None when there is none)."""
+    if lat is None or lon is None:
+        return Location(None, LocationSource.NONE, NoLocationReason.NO_POINT), None
+    state = loaded()
+    if not len(state.index):
+        return Location(None, LocationSource.NONE, NoLocationReason.NO_BOUNDARIES), None
+    found = state.index.locate(lat, lon)
+    if found is None:
+        return Location(None, LocationSource.NONE, NoLocationReason.OUTSIDE_JAKARTA), None
+    region_id, name = state.names[found.code]
+    source = LocationSource.POINT if found.exact else LocationSource.POINT_NEAR_EDGE
+    return Location(found.code, source, None, found.distance_m, name), region_id

@@ -1,0 +1,467 @@
+"""Use cases of a report's life: submit it, then every lifecycle action; the only code that writes cases."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from aduan.domain import lifecycle
+from aduan.domain.calendar import working_days_between
+from aduan.domain.channels import Kanal
+from aduan.domain.errors import DomainError
+from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
+from aduan.domain.routing import CategoryGuess, decide_holder
+from aduan.domain.tickets import new_ticket, normalize_ticket
+from aduan.models import Category, Officer, Report, ReportEvent, Reporter, Unit
+from aduan.services import locator
+
+MAX_DESCRIPTION = 5000
+DISPUTE_WINDOW_WORKING_DAYS = 10
+_PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,20}$")
+
+
+class InvalidInput(DomainError):
+    """Input that fails validation; ``errors`` names each bad field with a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("invalid_input", "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors
+
+
+class NotFound(DomainError):
+    def __init__(self, what: str) -> None:
+        super().__init__("not_found", f"{what} tidak ditemukan.")
+
+
+@dataclass
+class ReporterInput:
+    name: str = ""
+    phone: str = ""
+    email: str = ""
+
+    def is_empty(self) -> bool:
+        return not (self.name.strip() or self.phone.strip() or self.email.strip())
+
+
+@dataclass
+class NewReport:
+    channel: str
+    description: str
+    lat: float | None = None
+    lon: float | None = None
+    address: str = ""
+    landmark: str = ""
+    category: str | None = None
+    visibility: str = Report.Visibility.PUBLIC
+    jenis: str = Report.Jenis.PENGADUAN
+    reporter: ReporterInput = field(default_factory=ReporterInput)
+    external_id: str = ""
+
+
+@dataclass
+class Submitted:
+    report: Report
+    access_token: str | None  # only on first creation: it is stored hashed
+    created: bool
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _validate(new: NewReport) -> tuple[dict[str, str], Category | None]:
+    errors: dict[str, str] = {}
+    if new.channel not in Kanal.__members__.values():
+        errors["channel"] = "Kanal tidak dikenal."
+    description = new.description.strip()
+    if not description:
+        errors["description"] = "Uraian laporan wajib diisi."
+    elif len(description) > MAX_DESCRIPTION:
+        errors["description"] = f"Uraian terlalu panjang (maksimal {MAX_DESCRIPTION} karakter)."
+    if (new.lat is None) != (new.lon is None):
+        errors["lat" if new.lat is None else "lon"] = "Lintang dan bujur harus diisi bersama."
+    elif new.lat is not None and not locator.valid_point(new.lat, new.lon):
+        if new.lat is None or not -90 <= new.lat <= 90:
+            errors["lat"] = "Lintang harus antara -90 dan 90."
+        if new.lon is None or not -180 <= new.lon <= 180:
+            errors["lon"] = "Bujur harus antara -180 dan 180."
+    if len(new.address) > 300:
+        errors["address"] = "Alamat terlalu panjang (maksimal 300 karakter)."
+    if len(new.landmark) > 200:
+        errors["landmark"] = "Patokan terlalu panjang (maksimal 200 karakter)."
+    if new.visibility not in Report.Visibility.values:
+        errors["visibility"] = "Pilih 'public' atau 'private'."
+    if new.jenis not in Report.Jenis.values:
+        errors["jenis"] = "Jenis harus pengaduan, informasi atau aspirasi."
+    if len(new.external_id) > 120:
+        errors["external_id"] = "external_id terlalu panjang (maksimal 120 karakter)."
+    reporter = new.reporter
+    if len(reporter.name) > 120:
+        errors["reporter.name"] = "Nama terlalu panjang (maksimal 120 karakter)."
+    if reporter.phone and not _PHONE.match(reporter.phone.strip()):
+        errors["reporter.phone"] = "Nomor telepon tidak valid."
+    if reporter.email:
+        try:
+            validate_email(reporter.email.strip())
+        except ValidationError:
+            errors["reporter.email"] = "Alamat surel tidak valid."
+    category = None
+    if new.category:
+        category = Category.objects.filter(code=new.category, active=True).select_related("agency").first()
+        if category is None:
+            errors["category"] = f"Kategori '{new.category}' tidak dikenal."
+    return errors, category
+
+
+def submit_report(new: NewReport) -> Submitted:
+    """Validate, route and store a new report with its first event, in one transaction.
+
+    The same (channel, external_id) twice returns the first report instead of making a second one.
+    """
+    errors, category = _validate(new)
+    if errors:
+        raise InvalidInput(errors)
+    if new.external_id:
+        existing = Report.objects.filter(channel=new.channel, external_id=new.external_id).first()
+        if existing is not None:
+            return Submitted(existing, None, False)
+
+    location, region_id = locator.locate(new.lat, new.lon)
+    guess = (
+        CategoryGuess(category.code, 1.0, category.kelurahan_handles) if category is not None else None
+    )
+    decision = decide_holder(location, guess)
+    holder = Unit.objects.filter(code=decision.holder_code, active=True).first()
+    if holder is None:
+        raise DomainError("configuration", f"Unit {decision.holder_code} belum ada: jalankan `aduan setup`.")
+
+    token = secrets.token_urlsafe(24)
+    try:
+        with transaction.atomic():
+            reporter = None
+            if not new.reporter.is_empty():
+                reporter = Reporter.objects.create(
+                    name=new.reporter.name.strip(),
+                    phone=new.reporter.phone.strip(),
+                    email=new.reporter.email.strip(),
+                )
+            report = _insert_with_unique_ticket(
+                jenis=new.jenis,
+                category=category,
+                description=new.description.strip(),
+                lat=new.lat,
+                lon=new.lon,
+                address=new.address.strip(),
+                landmark=new.landmark.strip(),
+                kelurahan_id=region_id,
+                status=Status.MENUNGGU,
+                holder=holder,
+                first_holder=holder,
+                visibility=new.visibility,
+                reporter=reporter,
+                channel=new.channel,
+                external_id=new.external_id,
+                access_token_hash=hash_token(token),
+            )
+            ReportEvent.objects.create(
+                report=report,
+                action=Action.SUBMIT,
+                actor_kind=ReportEvent.ActorKind.SYSTEM,
+                from_status="",
+                to_status=Status.MENUNGGU,
+                holder=holder,
+                reason=decision.reason,
+                data={"routing": decision.facts, "channel": new.channel},
+            )
+    except IntegrityError:
+        # Two deliveries of one (channel, external_id) raced; the other one won.
+        if new.external_id:
+            existing = Report.objects.filter(channel=new.channel, external_id=new.external_id).first()
+            if existing is not None:
+                return Submitted(existing, None, False)
+        raise
+    return Submitted(report, token, True)
+
+
+def _insert_with_unique_ticket(**fields: Any) -> Report:
+    for _ in range(5):
+        try:
+            with transaction.atomic():  # a savepoint: a ticket collision must not doom the outer transaction
+                return Report.objects.create(ticket=new_ticket(), **fields)
+        except IntegrityError:
+            if fields.get("external_id") and Report.objects.filter(
+                channel=fields["channel"], external_id=fields["external_id"]
+            ).exists():
+                raise
+    raise DomainError("ticket_exhausted", "Tidak dapat membuat nomor tiket unik; coba lagi.")
+
+
+# ---------------------------------------------------------------- the lifecycle actions
+
+
+def officer_of(user: AbstractBaseUser | AnonymousUser) -> Officer:
+    if not user.is_authenticated:
+        raise DomainError("forbidden", "Silakan masuk sebagai petugas.")
+    officer = Officer.objects.select_related("unit", "unit__parent").filter(user=user).first()
+    if officer is None:
+        raise DomainError("forbidden", "Akun ini tidak terdaftar sebagai petugas unit mana pun.")
+    return officer
+
+
+def get_report(ticket: str) -> Report:
+    canonical = normalize_ticket(ticket)
+    report = (
+        Report.objects.select_related("category", "kelurahan", "holder", "holder__parent")
+        .filter(ticket=canonical)
+        .first()
+        if canonical
+        else None
+    )
+    if report is None:
+        raise NotFound(f"Laporan {ticket}")
+    return report
+
+
+def _unit(code: str | None, what: str) -> Unit:
+    if not code:
+        raise DomainError("target_required", f"Pilih {what}.", field="target")
+    unit = Unit.objects.select_related("parent").filter(code=code, active=True).first()
+    if unit is None:
+        raise DomainError("invalid_target", f"Unit '{code}' tidak dikenal.", field="target")
+    return unit
+
+
+def _perform(
+    ticket: str,
+    actor: Actor,
+    action: Action,
+    *,
+    user: AbstractBaseUser | None = None,
+    target: Unit | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+    check: dict[str, Any] | None = None,
+) -> Report:
+    """Lock the case, let the domain decide, store the new state and its event, all or nothing."""
+    canonical = normalize_ticket(ticket) or ""
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update()
+            .select_related("holder__parent", "forwarded_by__parent")
+            .filter(ticket=canonical)
+            .first()
+        )
+        if report is None:
+            raise NotFound(f"Laporan {ticket}")
+        before = report.state()
+        command = Command(
+            action=action,
+            actor=actor,
+            target=target.ref() if target is not None else None,
+            reason=reason,
+            **(check or {}),
+        )
+        after = lifecycle.decide(before, command)
+        _store_state(report, after)
+        if after.status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT):
+            report.closed_at = timezone.now()
+        elif before.status not in lifecycle.OPEN_STATUSES:
+            report.closed_at = None
+        if action is Action.SET_EWS and data:
+            report.ews_date = date.fromisoformat(data["ews_date"])
+        report.save()
+        actor_kind = (
+            ReportEvent.ActorKind.REPORTER
+            if actor.is_reporter
+            else ReportEvent.ActorKind.SYSTEM
+            if actor.is_system
+            else ReportEvent.ActorKind.OFFICER
+        )
+        ReportEvent.objects.create(
+            report=report,
+            action=action,
+            actor_kind=actor_kind,
+            actor_user=user,
+            actor_unit=Unit.objects.get(code=actor.unit.code) if actor.unit else None,
+            from_status=before.status,
+            to_status=after.status,
+            holder=report.holder,
+            target=target,
+            reason=reason.strip(),
+            data=data or {},
+        )
+    return report
+
+
+def _store_state(report: Report, state: lifecycle.CaseState) -> None:
+    report.status = state.status
+    if report.holder.code != state.holder.code:
+        report.holder = Unit.objects.get(code=state.holder.code)
+    if state.forwarded_by is None:
+        report.forwarded_by = None
+    elif report.forwarded_by_id is None or report.forwarded_by.code != state.forwarded_by.code:
+        report.forwarded_by = Unit.objects.get(code=state.forwarded_by.code)
+    report.bounces = state.bounces
+    report.tl_rejections = state.tl_rejections
+    report.reopens = state.reopens
+    report.ews_changes = state.ews_changes
+
+
+def _officer_actor(user: AbstractBaseUser | AnonymousUser) -> tuple[Actor, AbstractBaseUser]:
+    officer = officer_of(user)
+    assert isinstance(user, AbstractBaseUser)
+    return Actor(unit=officer.unit.ref()), user
+
+
+def accept(ticket: str, user: AbstractBaseUser | AnonymousUser) -> Report:
+    """The holder takes the case on (menunggu/koordinasi/disposisi → proses)."""
+    actor, who = _officer_actor(user)
+    return _perform(ticket, actor, Action.ACCEPT, user=who)
+
+
+def koordinasi(ticket: str, user: AbstractBaseUser | AnonymousUser, target_code: str, reason: str) -> Report:
+    """Forward the case to another unit (an OPD whose tupoksi covers it), with the reason."""
+    actor, who = _officer_actor(user)
+    target = _unit(target_code, "unit tujuan koordinasi")
+    return _perform(ticket, actor, Action.KOORDINASI, user=who, target=target, reason=reason)
+
+
+def return_case(ticket: str, user: AbstractBaseUser | AnonymousUser, reason: str) -> Report:
+    """The unit a case was forwarded to sends it back to the sender, with the reason (counts a bounce)."""
+    actor, who = _officer_actor(user)
+    return _perform(ticket, actor, Action.RETURN, user=who, reason=reason)
+
+
+def disposisi(ticket: str, user: AbstractBaseUser | AnonymousUser, target_code: str, reason: str = "") -> Report:
+    """A dinas instructs one of its own suku dinas to carry the case out."""
+    actor, who = _officer_actor(user)
+    target = _unit(target_code, "suku dinas tujuan")
+    return _perform(ticket, actor, Action.DISPOSISI, user=who, target=target, reason=reason)
+
+
+def set_ews(ticket: str, user: AbstractBaseUser | AnonymousUser, ews_date: date, reason: str) -> Report:
+    """Commit to a completion date for long work (estimasi waktu selesai), with the reason."""
+    actor, who = _officer_actor(user)
+    today = timezone.localdate()
+    return _perform(
+        ticket,
+        actor,
+        Action.SET_EWS,
+        user=who,
+        reason=reason,
+        data={"ews_date": ews_date.isoformat()},
+        check={"ews_in_future": ews_date > today},
+    )
+
+
+def report_followup(ticket: str, user: AbstractBaseUser | AnonymousUser, note: str) -> Report:
+    """The holder reports what was done (the tindak lanjut); it waits for the Biro's validation."""
+    actor, who = _officer_actor(user)
+    return _perform(ticket, actor, Action.REPORT_FOLLOWUP, user=who, reason=note)
+
+
+def validate(ticket: str, user: AbstractBaseUser | AnonymousUser, note: str = "") -> Report:
+    """The Biro Pemerintahan accepts the follow-up: the case is selesai."""
+    actor, who = _officer_actor(user)
+    return _perform(ticket, actor, Action.VALIDATE, user=who, reason=note)
+
+
+def reject_followup(ticket: str, user: AbstractBaseUser | AnonymousUser, reason: str) -> Report:
+    """TL Ditolak: the follow-up goes back to the same holder to redo, counted against it."""
+    actor, who = _officer_actor(user)
+    return _perform(ticket, actor, Action.REJECT_FOLLOWUP, user=who, reason=reason)
+
+
+def reject(
+    ticket: str, user: AbstractBaseUser | AnonymousUser, reject_reason: str, reason: str, referral: str = ""
+) -> Report:
+    """Close an open case as spam, not a report, or outside Pemprov DKI's authority (with a referral)."""
+    actor, who = _officer_actor(user)
+    try:
+        why = RejectReason(reject_reason)
+    except ValueError:
+        raise DomainError(
+            "invalid_input", "Alasan penolakan harus spam, bukan_laporan atau luar_kewenangan.", "reject_reason"
+        ) from None
+    return _perform(
+        ticket,
+        actor,
+        Action.REJECT,
+        user=who,
+        reason=reason,
+        data={"reject_reason": str(why), "referral": referral.strip()},
+        check={"reject_reason": why, "referral": referral},
+    )
+
+
+def merge(ticket: str, user: AbstractBaseUser | AnonymousUser, into_ticket: str, reason: str = "") -> Report:
+    """Mark the case as a duplikat of another open case; its reporters follow that case from now on."""
+    actor, who = _officer_actor(user)
+    into_canonical = normalize_ticket(into_ticket)
+    with transaction.atomic():
+        into = Report.objects.select_for_update().filter(ticket=into_canonical).first() if into_canonical else None
+        if into is None:
+            raise DomainError("invalid_target", f"Laporan {into_ticket} tidak ditemukan.", field="into")
+        is_valid_target = into.is_open and into.ticket != normalize_ticket(ticket)
+        report = _perform(
+            ticket,
+            actor,
+            Action.MERGE,
+            user=who,
+            reason=reason,
+            data={"merged_into": into.ticket},
+            check={"merge_into_open": is_valid_target},
+        )
+        report.merged_into = into
+        report.save(update_fields=["merged_into", "updated_at"])
+        # Reports merged into this one earlier now follow the surviving case directly.
+        Report.objects.filter(merged_into=report).update(merged_into=into)
+    return report
+
+
+def check_access_token(report: Report, token: str) -> bool:
+    return bool(token) and hmac.compare_digest(report.access_token_hash, hash_token(token))
+
+
+def dispute(ticket: str, access_token: str, reason: str) -> Report:
+    """The reporter disputes a selesai case within 10 working days: it is reopened (counted)."""
+    report = get_report(ticket)
+    if not check_access_token(report, access_token):
+        raise DomainError("forbidden", "Tautan pelapor tidak valid untuk laporan ini.")
+    closed = timezone.localdate(report.closed_at) if report.closed_at else timezone.localdate()
+    within = working_days_between(closed, timezone.localdate()) <= DISPUTE_WINDOW_WORKING_DAYS
+    return _perform(
+        report.ticket,
+        lifecycle.REPORTER,
+        Action.DISPUTE,
+        reason=reason,
+        check={"within_dispute_window": within},
+    )
+
+
+def allowed_actions(report: Report, user: AbstractBaseUser | AnonymousUser) -> list[Action]:
+    try:
+        officer = officer_of(user)
+    except DomainError:
+        return []
+    return lifecycle.allowed_actions(report.state(), Actor(unit=officer.unit.ref()))
+
+
+def cluster_ticket(report: Report) -> str | None:
+    """The ticket of the case this report's cluster is worked under, or None for a lone report."""
+    if report.merged_into_id:
+        return Report.objects.filter(pk=report.merged_into_id).values_list("ticket", flat=True).first()
+    if Report.objects.filter(merged_into=report).exists():
+        return report.ticket
+    return None

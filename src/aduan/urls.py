@@ -1,0 +1,12 @@
+"""URL map: the API under /api/, the admin under /admin/, the web pages at the root."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from aduan.api.views import api
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", api.urls),
+    path("", include("aduan.web.urls")),
+]

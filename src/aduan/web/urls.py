@@ -1,0 +1,19 @@
+"""Web page routes."""
+
+from django.urls import path
+
+from aduan.web import views
+
+app_name = "aduan-web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("lapor/", views.file_report, name="file"),
+    path("laporan/", views.find_report, name="find"),
+    path("laporan/<str:ticket>/", views.report_detail, name="report"),
+    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("keluar/", views.LogoutView.as_view(), name="logout"),
+    path("petugas/", views.queue, name="queue"),
+    path("petugas/laporan/<str:ticket>/", views.case, name="case"),
+    path("petugas/laporan/<str:ticket>/<str:action>/", views.act, name="act"),
+]
