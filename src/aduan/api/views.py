@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Router
-from ninja.errors import ValidationError
+from ninja import NinjaAPI, Router, Status
+from ninja.errors import HttpError, ValidationError
 
 from aduan.api.limits import too_large_response
 from aduan.api.presenters import created_payload, public_payload
@@ -70,6 +70,21 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=status)
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    from django.conf import settings
+
+    if isinstance(exc.__cause__, RequestDataTooBig):
+        return too_large_response(settings.ADUAN_MAX_BODY_BYTES)
+    if exc.status_code == 400:
+        # ninja raises this when the body is not parseable JSON at all.
+        detail = "Isi permintaan bukan JSON yang sah."
+        return api.create_response(
+            request, {"detail": detail, "errors": [{"field": "body", "message": exc.message}]}, status=400
+        )
+    return api.create_response(request, {"detail": exc.message, "errors": []}, status=exc.status_code)
+
+
 @api.exception_handler(RequestDataTooBig)
 def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     from django.conf import settings
@@ -82,7 +97,7 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     response={200: ReportCreated, 201: ReportCreated, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut},
     summary="Kirim laporan",
 )
-def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[str, Any]]:
+def create_report(request: HttpRequest, payload: ReportIn) -> Status:
     reporter = payload.reporter
     result = reports.submit_report(
         NewReport(
@@ -99,7 +114,7 @@ def create_report(request: HttpRequest, payload: ReportIn) -> tuple[int, dict[st
             external_id=payload.external_id,
         )
     )
-    return (201 if result.created else 200), created_payload(result)
+    return Status(201 if result.created else 200, created_payload(result))
 
 
 @v1.get("/reports/{ticket}", response={200: ReportPublic, 404: ErrorOut}, summary="Lihat laporan (publik)")

