@@ -48,7 +48,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"petugas{n}")
-    password = factory.PostGenerationMethodCall("set_password", "rahasia-uji-123")
+    password = factory.django.Password("rahasia-uji-123")
 
 
 class OfficerFactory(factory.django.DjangoModelFactory):

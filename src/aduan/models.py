@@ -218,9 +218,7 @@ class Report(models.Model):
         return self.status in lifecycle.OPEN_STATUSES
 
     def state(self) -> lifecycle.CaseState:
-        held_by = tuple(
-            self.events.exclude(holder=None).values_list("holder__code", flat=True).distinct().order_by()
-        )
+        held_by = tuple(dict.fromkeys(self.events.order_by("id").values_list("holder__code", flat=True)))
         return lifecycle.CaseState(
             status=Status(self.status),
             holder=self.holder.ref(),

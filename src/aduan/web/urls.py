@@ -1,6 +1,6 @@
 """Web page routes."""
 
-from django.urls import path
+from django.urls import include, path
 
 from aduan.web import views
 
@@ -11,9 +11,12 @@ urlpatterns = [
     path("lapor/", views.file_report, name="file"),
     path("laporan/", views.find_report, name="find"),
     path("laporan/<str:ticket>/", views.report_detail, name="report"),
+    path("laporan/<str:ticket>/tanda-terima/", views.receipt, name="receipt"),
+    path("laporan/<str:ticket>/sanggah/", views.dispute, name="dispute"),
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("petugas/", views.queue, name="queue"),
     path("petugas/laporan/<str:ticket>/", views.case, name="case"),
     path("petugas/laporan/<str:ticket>/<str:action>/", views.act, name="act"),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,29 +1,338 @@
-"""Server-rendered pages for citizens (file, track) and officers (queue, case, actions)."""
+"""Server-rendered pages for citizens (file, track) and officers (queue, case, actions).
+
+Thin views: parse with a form, call a service, render. Only aduan.services writes.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from aduan.api.presenters import public_payload
+from aduan.domain.errors import DomainError
+from aduan.domain.lifecycle import Status
+from aduan.models import Officer, Report
+from aduan.services import reports
+from aduan.services.reports import InvalidInput, NotFound
+from aduan.web import forms, queries
+from aduan.web.labels import (
+    ACTION_BUTTONS,
+    ACTION_LABELS,
+    FACT_LABELS,
+    JENIS_LABELS,
+    REJECT_REASON_LABELS,
+    STATUS_LABELS,
+    label,
+)
+from aduan.web.rendering import render
+
+# The private links of the reports this browser filed, kept in its session for the receipt page only.
+RECEIPTS_SESSION_KEY = "aduan_receipts"
+RECEIPTS_KEPT = 5
+
+
+def _not_found(request: HttpRequest, ticket: str = "") -> HttpResponse:
+    return render(request, "aduan/404.html", {"ticket": ticket}, status=404)
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "aduan/403.html", {"message": message}, status=403)
+
+
+def _with_query(url: str, **params: str) -> str:
+    params = {k: v for k, v in params.items() if v}
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+# ---------------------------------------------------------------- citizens
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("Aduan")
+    return render(request, "aduan/home.html", {"form": forms.TicketForm()})
 
 
-file_report = find_report = report_detail = queue = home
+def find_report(request: HttpRequest) -> HttpResponse:
+    form = forms.TicketForm(request.GET or None)
+    if form.is_valid():
+        return redirect("aduan-web:report", ticket=form.cleaned_data["ticket"])
+    return render(request, "aduan/home.html", {"form": form})
 
 
-def case(request: HttpRequest, ticket: str) -> HttpResponse:
-    return HttpResponse(ticket)
+def file_report(request: HttpRequest) -> HttpResponse:
+    form = forms.ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = reports.submit_report(form.to_new_report())
+        except InvalidInput as exc:
+            form.add_service_errors(exc.errors)
+        except DomainError as exc:
+            form.add_error(None, exc.message)
+        else:
+            _remember_receipt(request, result.report.ticket, result.access_token or "")
+            return redirect("aduan-web:receipt", ticket=result.report.ticket)
+    return render(request, "aduan/file.html", {"form": form})
 
 
-def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
-    return HttpResponse(ticket)
+def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
+    receipts = dict(request.session.get(RECEIPTS_SESSION_KEY, {}))
+    receipts[ticket] = token
+    request.session[RECEIPTS_SESSION_KEY] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
+
+
+@never_cache
+def receipt(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The ticket, large, and the private link: shown only to the browser that filed the report."""
+    token = request.session.get(RECEIPTS_SESSION_KEY, {}).get(ticket)
+    if not token:
+        return redirect("aduan-web:report", ticket=ticket)
+    try:
+        report = reports.get_report(ticket)
+    except NotFound:
+        return _not_found(request, ticket)
+    path = _with_query(reverse("aduan-web:report", args=[report.ticket]), token=token)
+    context = {
+        "report": report,
+        "private_url": request.build_absolute_uri(path),
+        "public_url": request.build_absolute_uri(reverse("aduan-web:report", args=[report.ticket])),
+        "status_label": label(STATUS_LABELS, report.status),
+    }
+    return render(request, "aduan/receipt.html", context)
+
+
+def report_detail(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The public view of a case; the reporter's private link (?token=) also shows a private one."""
+    try:
+        report = reports.get_report(ticket)
+    except NotFound:
+        return _not_found(request, ticket)
+    token = request.GET.get("token", "")
+    if report.ticket != ticket:  # a typed ticket: show it under its canonical address
+        return redirect(_with_query(reverse("aduan-web:report", args=[report.ticket]), token=token))
+    has_token = reports.check_access_token(report, token)
+    payload = public_payload(report, show_private=has_token)
+    timeline = [
+        {
+            **event,
+            "action_label": label(ACTION_LABELS, event["action"]),
+            "status_label": label(STATUS_LABELS, event["status"]),
+        }
+        for event in payload["timeline"]
+    ]
+    context = {
+        "report": payload,
+        "status_label": label(STATUS_LABELS, payload["status"]),
+        "jenis_label": label(JENIS_LABELS, payload["jenis"]),
+        "timeline": timeline,
+        "hidden": payload["description"] is None,
+        "has_token": has_token,
+        "bad_token": bool(token) and not has_token,
+        "dispute_form": (
+            forms.DisputeForm(initial={"token": token}, auto_id="id_dispute_%s")
+            if has_token and payload["status"] == Status.SELESAI
+            else None
+        ),
+    }
+    response = render(request, "aduan/report.html", context)
+    if token:
+        add_never_cache_headers(response)
+    return response
+
+
+@require_POST
+def dispute(request: HttpRequest, ticket: str) -> HttpResponse:
+    form = forms.DisputeForm(request.POST)
+    token = request.POST.get("token", "")
+    back = _with_query(reverse("aduan-web:report", args=[ticket]), token=token)
+    if not form.is_valid():
+        messages.error(request, _("Isian sanggahan tidak lengkap."))
+        return redirect(back)
+    try:
+        reports.dispute(ticket, form.cleaned_data["token"], form.cleaned_data["reason"])
+    except NotFound:
+        return _not_found(request, ticket)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Sanggahan diterima: laporan dibuka kembali."))
+    return redirect(back)
+
+
+# ---------------------------------------------------------------- officers
 
 
 class LoginView(auth_views.LoginView):
-    pass
+    template_name = "aduan/login.html"
+    redirect_authenticated_user = True
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        return render(self.request, self.template_name, context, status=response_kwargs.get("status", 200))
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST only (Django's default); returns to the home page."""
+
+
+def _officer(request: HttpRequest) -> Officer | HttpResponse:
+    try:
+        return reports.officer_of(request.user)
+    except DomainError as exc:
+        return _forbidden(request, exc.message)
+
+
+def _case_rows(reports_: Any) -> list[dict[str, Any]]:
+    return [{"report": r, "status_label": label(STATUS_LABELS, r.status)} for r in reports_]
+
+
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    officer = _officer(request)
+    if isinstance(officer, HttpResponse):
+        return officer
+    lookup = forms.TicketForm(request.GET if "ticket" in request.GET else None)
+    if lookup.is_valid():
+        return redirect("aduan-web:case", ticket=lookup.cleaned_data["ticket"])
+    cases = queries.open_cases(officer.unit)
+    total = cases.count()
+    context: dict[str, Any] = {
+        "officer": officer,
+        "counts": [(label(STATUS_LABELS, s), n) for s, n in queries.status_counts(cases)],
+        "total": total,
+        "cases": _case_rows(cases[: queries.QUEUE_LIMIT]),
+        "truncated": total > queries.QUEUE_LIMIT,
+        "lookup": lookup,
+    }
+    if queries.is_oversight(officer):
+        waiting = queries.awaiting_validation()
+        context["validation"] = _case_rows(waiting[: queries.QUEUE_LIMIT])
+        context["validation_total"] = waiting.count()
+    return render(request, "aduan/queue.html", context)
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    form: type[forms.ActionForm]
+    call: Callable[[str, Any, dict[str, Any]], Report]
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "accept": ActionSpec(forms.AcceptForm, lambda t, u, d: reports.accept(t, u)),
+    "koordinasi": ActionSpec(forms.KoordinasiForm, lambda t, u, d: reports.koordinasi(t, u, d["target"], d["reason"])),
+    "return": ActionSpec(forms.ReturnForm, lambda t, u, d: reports.return_case(t, u, d["reason"])),
+    "disposisi": ActionSpec(forms.DisposisiForm, lambda t, u, d: reports.disposisi(t, u, d["target"], d["reason"])),
+    "set_ews": ActionSpec(forms.SetEwsForm, lambda t, u, d: reports.set_ews(t, u, d["ews_date"], d["reason"])),
+    "report_followup": ActionSpec(forms.ReportFollowupForm, lambda t, u, d: reports.report_followup(t, u, d["note"])),
+    "validate": ActionSpec(forms.ValidateForm, lambda t, u, d: reports.validate(t, u, d["note"])),
+    "reject_followup": ActionSpec(forms.RejectFollowupForm, lambda t, u, d: reports.reject_followup(t, u, d["reason"])),
+    "reject": ActionSpec(
+        forms.RejectForm, lambda t, u, d: reports.reject(t, u, d["reject_reason"], d["reason"], d["referral"])
+    ),
+    "merge": ActionSpec(forms.MergeForm, lambda t, u, d: reports.merge(t, u, d["into"], d["reason"])),
+}
+
+
+def _load_case(request: HttpRequest, ticket: str) -> tuple[Officer, Report] | HttpResponse:
+    """The officer and the case, or the 403/404 page: the Biro sees all, a unit what it holds or held."""
+    officer = _officer(request)
+    if isinstance(officer, HttpResponse):
+        return officer
+    try:
+        report = reports.get_report(ticket)
+    except NotFound:
+        return _not_found(request, ticket)
+    if not queries.can_view(officer, report):
+        return _forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda."))
+    return officer, report
+
+
+def _facts(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """An event's data as (label, value) rows; nested dicts (routing facts) are flattened."""
+    rows: list[tuple[str, str]] = []
+    for key, value in data.items():
+        if isinstance(value, dict):
+            rows.extend(_facts(value))
+        elif key == "reject_reason":
+            rows.append((label(FACT_LABELS, key), label(REJECT_REASON_LABELS, str(value))))
+        elif value not in (None, ""):
+            rows.append((label(FACT_LABELS, key), str(value)))
+    return rows
+
+
+@login_required
+def case(request: HttpRequest, ticket: str) -> HttpResponse:
+    loaded = _load_case(request, ticket)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    officer, report = loaded
+    if report.ticket != ticket:
+        return redirect("aduan-web:case", ticket=report.ticket)
+    events = [
+        {
+            "event": event,
+            "action_label": label(ACTION_LABELS, event.action),
+            "from_label": label(STATUS_LABELS, event.from_status or None),
+            "to_label": label(STATUS_LABELS, event.to_status),
+            "facts": _facts(event.data or {}),
+        }
+        for event in queries.case_events(report)
+    ]
+    actions = [
+        {
+            "name": str(action),
+            "label": label(ACTION_BUTTONS, action),
+            "form": ACTIONS[action].form(report=report, auto_id=f"id_{action}_%s"),
+            "url": reverse("aduan-web:act", args=[report.ticket, str(action)]),
+        }
+        for action in reports.allowed_actions(report, request.user)
+        if action in ACTIONS
+    ]
+    context = {
+        "officer": officer,
+        "report": report,
+        "status_label": label(STATUS_LABELS, report.status),
+        "jenis_label": label(JENIS_LABELS, report.jenis),
+        "show_reporter": report.visibility == Report.Visibility.PUBLIC,
+        "events": events,
+        "actions": actions,
+    }
+    return render(request, "aduan/case.html", context)
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
+    spec = ACTIONS.get(action)
+    if spec is None:
+        return _not_found(request)
+    loaded = _load_case(request, ticket)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    officer, report = loaded
+    case_url = reverse("aduan-web:case", args=[report.ticket])
+    form = spec.form(request.POST, report=report)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(case_url)
+    try:
+        updated = spec.call(report.ticket, request.user, form.cleaned_data)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+        return redirect(case_url)
+    messages.success(request, f"{_('Berhasil')}: {label(ACTION_LABELS, action)}.")
+    if updated.holder_id != officer.unit_id and not queries.is_oversight(officer):
+        return HttpResponseRedirect(reverse("aduan-web:queue"))
+    return redirect(case_url)

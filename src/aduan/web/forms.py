@@ -1,0 +1,236 @@
+"""Django forms of the web pages. They parse and type the input; the services decide what is valid."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from aduan.domain.tickets import normalize_ticket
+from aduan.models import Category, Report
+from aduan.services.reports import NewReport, ReporterInput
+from aduan.web import queries
+from aduan.web.labels import JENIS_LABELS, REJECT_REASON_LABELS, UNIT_KIND_LABELS
+
+
+def _text(label: Any, *, rows: int = 3, required_in_browser: bool = True, **kwargs: Any) -> forms.CharField:
+    """A free-text field. Empty input reaches the service, which says why it is needed."""
+    attrs = {"rows": rows}
+    if required_in_browser:
+        attrs["required"] = True
+    return forms.CharField(label=label, required=False, strip=True, widget=forms.Textarea(attrs=attrs), **kwargs)
+
+
+class TicketForm(forms.Form):
+    ticket = forms.CharField(
+        label=_("Nomor tiket"),
+        max_length=40,
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": "K7M3-QX2A",
+                "autocapitalize": "characters",
+                "autocomplete": "off",
+                "spellcheck": "false",
+            }
+        ),
+    )
+
+    def clean_ticket(self) -> str:
+        canonical = normalize_ticket(self.cleaned_data["ticket"])
+        if canonical is None:
+            raise ValidationError(_("Nomor tiket terdiri atas 8 huruf dan angka, misalnya K7M3-QX2A."))
+        return canonical
+
+
+class ReportForm(forms.Form):
+    """A citizen's report. Field names follow NewReport; reporter fields are flattened."""
+
+    # InvalidInput names these fields differently from the form.
+    SERVICE_FIELDS = {
+        "reporter.name": "reporter_name",
+        "reporter.phone": "reporter_phone",
+        "reporter.email": "reporter_email",
+    }
+
+    description = forms.CharField(
+        label=_("Uraian laporan"),
+        required=False,
+        help_text=_("Apa masalahnya, sejak kapan, dan apa yang Anda harapkan."),
+        widget=forms.Textarea(attrs={"rows": 5, "required": True, "maxlength": 5000}),
+    )
+    jenis = forms.ChoiceField(
+        label=_("Jenis laporan"),
+        choices=list(JENIS_LABELS.items()),
+        initial=Report.Jenis.PENGADUAN,
+        widget=forms.RadioSelect,
+    )
+    category = forms.CharField(label=_("Kategori"), required=False, widget=forms.Select)
+    lat = forms.FloatField(
+        label=_("Lintang (latitude)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "placeholder": "-6.1754"}),
+    )
+    lon = forms.FloatField(
+        label=_("Bujur (longitude)"),
+        required=False,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal", "placeholder": "106.8272"}),
+    )
+    address = forms.CharField(
+        label=_("Alamat"), required=False, widget=forms.TextInput(attrs={"maxlength": 300})
+    )
+    landmark = forms.CharField(
+        label=_("Patokan"),
+        required=False,
+        help_text=_("Misalnya: depan masjid, seberang halte."),
+        widget=forms.TextInput(attrs={"maxlength": 200}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Siapa yang boleh melihat laporan ini?"),
+        choices=[
+            (
+                Report.Visibility.PUBLIC,
+                _("Publik: siapa pun dapat melihat isi dan lokasi laporan. Nama dan kontak Anda tidak pernah ditampilkan."),
+            ),
+            (
+                Report.Visibility.PRIVATE,
+                _("Rahasia: isi dan lokasi hanya untuk petugas dan Anda (lewat tautan pribadi); identitas Anda disembunyikan juga dari petugas."),
+            ),
+        ],
+        initial=Report.Visibility.PUBLIC,
+        widget=forms.RadioSelect,
+    )
+    reporter_name = forms.CharField(
+        label=_("Nama"), required=False, widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 120})
+    )
+    reporter_phone = forms.CharField(
+        label=_("Nomor telepon"),
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+    reporter_email = forms.CharField(
+        label=_("Surel"), required=False, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        english = (get_language() or "").startswith("en")
+        categories = Category.objects.filter(active=True).order_by("name").values_list("code", "name", "name_en")
+        choices: list[tuple[str, Any]] = [("", _("Tidak tahu"))]
+        choices += [(code, (name_en if english and name_en else name)) for code, name, name_en in categories]
+        self.fields["category"].widget.choices = choices
+
+    def add_service_errors(self, errors: dict[str, str]) -> None:
+        """Put each message of InvalidInput next to its field (unknown fields: above the form)."""
+        for name, message in errors.items():
+            field = self.SERVICE_FIELDS.get(name, name)
+            self.add_error(field if field in self.fields else None, message)
+
+    def to_new_report(self) -> NewReport:
+        data = self.cleaned_data
+        return NewReport(
+            channel="web",
+            description=data["description"],
+            lat=data["lat"],
+            lon=data["lon"],
+            address=data["address"],
+            landmark=data["landmark"],
+            category=data["category"] or None,
+            visibility=data["visibility"],
+            jenis=data["jenis"],
+            reporter=ReporterInput(data["reporter_name"], data["reporter_phone"], data["reporter_email"]),
+        )
+
+
+class DisputeForm(forms.Form):
+    token = forms.CharField(widget=forms.HiddenInput)
+    reason = _text(_("Mengapa laporan ini belum selesai?"))
+
+
+# ---------------------------------------------------------------- officer actions, one form each
+
+
+class ActionForm(forms.Form):
+    """A form for one lifecycle action on ``report``; subclasses add the arguments of their service."""
+
+    def __init__(self, *args: Any, report: Report, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+
+class AcceptForm(ActionForm):
+    pass
+
+
+class KoordinasiForm(ActionForm):
+    target = forms.CharField(label=_("Unit tujuan"), required=False, widget=forms.Select)
+    reason = _text(_("Alasan koordinasi"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        groups: dict[str, list[tuple[str, str]]] = {kind: [] for kind in UNIT_KIND_LABELS}
+        for unit in queries.koordinasi_targets(self.report):
+            groups.setdefault(unit.kind, []).append((unit.code, unit.name))
+        choices: list[tuple[Any, Any]] = [("", _("— pilih unit —"))]
+        choices += [(UNIT_KIND_LABELS.get(kind, kind), units) for kind, units in groups.items() if units]
+        self.fields["target"].widget.choices = choices
+
+
+class ReturnForm(ActionForm):
+    reason = _text(_("Alasan pengembalian"))
+
+
+class DisposisiForm(ActionForm):
+    target = forms.CharField(label=_("Suku dinas"), required=False, widget=forms.Select)
+    reason = _text(_("Instruksi (opsional)"), required_in_browser=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices: list[tuple[str, Any]] = [("", _("— pilih suku dinas —"))]
+        choices += [(unit.code, unit.name) for unit in queries.own_suku_dinas(self.report)]
+        self.fields["target"].widget.choices = choices
+
+
+class SetEwsForm(ActionForm):
+    ews_date = forms.DateField(
+        label=_("Estimasi waktu selesai"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Isi tanggal EWS."), "invalid": _("Tanggal EWS tidak valid.")},
+    )
+    reason = _text(_("Alasan"))
+
+
+class ReportFollowupForm(ActionForm):
+    note = _text(_("Uraian tindak lanjut"), rows=4)
+
+
+class ValidateForm(ActionForm):
+    note = _text(_("Catatan (opsional)"), required_in_browser=False)
+
+
+class RejectFollowupForm(ActionForm):
+    reason = _text(_("Alasan TL ditolak"))
+
+
+class RejectForm(ActionForm):
+    reject_reason = forms.ChoiceField(
+        label=_("Alasan penolakan"),
+        choices=list(REJECT_REASON_LABELS.items()),
+        error_messages={"required": _("Pilih alasan penolakan.")},
+    )
+    reason = _text(_("Keterangan"))
+    referral = forms.CharField(
+        label=_("Instansi berwenang (untuk laporan di luar kewenangan)"), required=False, max_length=200
+    )
+
+
+class MergeForm(ActionForm):
+    into = forms.CharField(
+        label=_("Nomor tiket laporan tujuan"),
+        max_length=40,
+        error_messages={"required": _("Isi nomor tiket laporan tujuan.")},
+        widget=forms.TextInput(attrs={"placeholder": "K7M3-QX2A", "autocapitalize": "characters"}),
+    )
+    reason = _text(_("Alasan (opsional)"), required_in_browser=False)
