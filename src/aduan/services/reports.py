@@ -257,7 +257,7 @@ def _perform(
     canonical = normalize_ticket(ticket) or ""
     with transaction.atomic():
         report = (
-            Report.objects.select_for_update()
+            Report.objects.select_for_update(of=("self",))
             .select_related("holder__parent", "forwarded_by__parent")
             .filter(ticket=canonical)
             .first()

@@ -21,7 +21,9 @@ def _text(label: Any, *, rows: int = 3, required_in_browser: bool = True, **kwar
     attrs = {"rows": rows}
     if required_in_browser:
         attrs["required"] = True
-    return forms.CharField(label=label, required=False, strip=True, widget=forms.Textarea(attrs=attrs), **kwargs)
+    return forms.CharField(
+        label=label, required=False, strip=True, widget=forms.Textarea(attrs=attrs), **kwargs
+    )
 
 
 class TicketForm(forms.Form):
@@ -92,18 +94,26 @@ class ReportForm(forms.Form):
         choices=[
             (
                 Report.Visibility.PUBLIC,
-                _("Publik: siapa pun dapat melihat isi dan lokasi laporan. Nama dan kontak Anda tidak pernah ditampilkan."),
+                _(
+                    "Publik: siapa pun dapat melihat isi dan lokasi laporan. "
+                    "Nama dan kontak Anda tidak pernah ditampilkan."
+                ),
             ),
             (
                 Report.Visibility.PRIVATE,
-                _("Rahasia: isi dan lokasi hanya untuk petugas dan Anda (lewat tautan pribadi); identitas Anda disembunyikan juga dari petugas."),
+                _(
+                    "Rahasia: isi dan lokasi hanya untuk petugas dan Anda (lewat tautan pribadi); "
+                    "identitas Anda disembunyikan juga dari petugas."
+                ),
             ),
         ],
         initial=Report.Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
     reporter_name = forms.CharField(
-        label=_("Nama"), required=False, widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 120})
+        label=_("Nama"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "name", "maxlength": 120}),
     )
     reporter_phone = forms.CharField(
         label=_("Nomor telepon"),
@@ -117,7 +127,9 @@ class ReportForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         english = (get_language() or "").startswith("en")
-        categories = Category.objects.filter(active=True).order_by("name").values_list("code", "name", "name_en")
+        categories = (
+            Category.objects.filter(active=True).order_by("name").values_list("code", "name", "name_en")
+        )
         choices: list[tuple[str, Any]] = [("", _("Tidak tahu"))]
         choices += [(code, (name_en if english and name_en else name)) for code, name, name_en in categories]
         self.fields["category"].widget.choices = choices

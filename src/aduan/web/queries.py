@@ -63,4 +63,6 @@ def koordinasi_targets(report: Report) -> QuerySet[Unit]:
 
 
 def own_suku_dinas(report: Report) -> QuerySet[Unit]:
-    return Unit.objects.filter(parent_id=report.holder_id, kind=UnitKind.SUKU_DINAS, active=True).order_by("name")
+    return Unit.objects.filter(parent_id=report.holder_id, kind=UnitKind.SUKU_DINAS, active=True).order_by(
+        "name"
+    )

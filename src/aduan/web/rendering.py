@@ -21,7 +21,8 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 @cache
 def engine() -> DjangoTemplates:
     project = next(
-        (t for t in settings.TEMPLATES if t["BACKEND"] == "django.template.backends.django.DjangoTemplates"), {}
+        (t for t in settings.TEMPLATES if t["BACKEND"] == "django.template.backends.django.DjangoTemplates"),
+        {},
     )
     options = {"context_processors": list(project.get("OPTIONS", {}).get("context_processors", []))}
     return DjangoTemplates(

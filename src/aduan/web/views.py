@@ -229,13 +229,23 @@ class ActionSpec:
 
 ACTIONS: dict[str, ActionSpec] = {
     "accept": ActionSpec(forms.AcceptForm, lambda t, u, d: reports.accept(t, u)),
-    "koordinasi": ActionSpec(forms.KoordinasiForm, lambda t, u, d: reports.koordinasi(t, u, d["target"], d["reason"])),
+    "koordinasi": ActionSpec(
+        forms.KoordinasiForm, lambda t, u, d: reports.koordinasi(t, u, d["target"], d["reason"])
+    ),
     "return": ActionSpec(forms.ReturnForm, lambda t, u, d: reports.return_case(t, u, d["reason"])),
-    "disposisi": ActionSpec(forms.DisposisiForm, lambda t, u, d: reports.disposisi(t, u, d["target"], d["reason"])),
-    "set_ews": ActionSpec(forms.SetEwsForm, lambda t, u, d: reports.set_ews(t, u, d["ews_date"], d["reason"])),
-    "report_followup": ActionSpec(forms.ReportFollowupForm, lambda t, u, d: reports.report_followup(t, u, d["note"])),
+    "disposisi": ActionSpec(
+        forms.DisposisiForm, lambda t, u, d: reports.disposisi(t, u, d["target"], d["reason"])
+    ),
+    "set_ews": ActionSpec(
+        forms.SetEwsForm, lambda t, u, d: reports.set_ews(t, u, d["ews_date"], d["reason"])
+    ),
+    "report_followup": ActionSpec(
+        forms.ReportFollowupForm, lambda t, u, d: reports.report_followup(t, u, d["note"])
+    ),
     "validate": ActionSpec(forms.ValidateForm, lambda t, u, d: reports.validate(t, u, d["note"])),
-    "reject_followup": ActionSpec(forms.RejectFollowupForm, lambda t, u, d: reports.reject_followup(t, u, d["reason"])),
+    "reject_followup": ActionSpec(
+        forms.RejectFollowupForm, lambda t, u, d: reports.reject_followup(t, u, d["reason"])
+    ),
     "reject": ActionSpec(
         forms.RejectForm, lambda t, u, d: reports.reject(t, u, d["reject_reason"], d["reason"], d["referral"])
     ),
@@ -332,7 +342,7 @@ def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(case_url)
-    messages.success(request, f"{_('Berhasil')}: {label(ACTION_LABELS, action)}.")
+    messages.success(request, _("Berhasil: %(action)s.") % {"action": label(ACTION_LABELS, action)})
     if updated.holder_id != officer.unit_id and not queries.is_oversight(officer):
         return HttpResponseRedirect(reverse("aduan-web:queue"))
     return redirect(case_url)
