@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 STATUS_LABELS: dict[str, Promise] = {
     "menunggu": _("Menunggu"),
@@ -33,16 +34,16 @@ ACTION_LABELS: dict[str, Promise] = {
 
 # What the button of each officer action says.
 ACTION_BUTTONS: dict[str, Promise] = {
-    "accept": _("Terima dan tangani"),
-    "koordinasi": _("Koordinasi"),
-    "return": _("Kembalikan"),
-    "disposisi": _("Disposisi"),
-    "set_ews": _("Tetapkan EWS"),
-    "report_followup": _("Laporkan tindak lanjut"),
-    "validate": _("Validasi: selesai"),
-    "reject_followup": _("TL Ditolak"),
-    "reject": _("Tolak laporan"),
-    "merge": _("Gabungkan"),
+    "accept": pgettext_lazy("tombol", "Terima dan tangani"),
+    "koordinasi": pgettext_lazy("tombol", "Koordinasi"),
+    "return": pgettext_lazy("tombol", "Kembalikan"),
+    "disposisi": pgettext_lazy("tombol", "Disposisi"),
+    "set_ews": pgettext_lazy("tombol", "Tetapkan EWS"),
+    "report_followup": pgettext_lazy("tombol", "Laporkan tindak lanjut"),
+    "validate": pgettext_lazy("tombol", "Validasi: selesai"),
+    "reject_followup": pgettext_lazy("tombol", "TL Ditolak"),
+    "reject": pgettext_lazy("tombol", "Tolak laporan"),
+    "merge": pgettext_lazy("tombol", "Gabungkan"),
 }
 
 JENIS_LABELS: dict[str, Promise] = {

@@ -72,7 +72,7 @@ def find_report(request: HttpRequest) -> HttpResponse:
 
 
 def file_report(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST or None)
+    form = forms.ReportForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             result = reports.submit_report(form.to_new_report())

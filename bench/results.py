@@ -1,0 +1,117 @@
+"""Result files and the closing table of bench/run.py, judged against the goals of DESIGN.md §11."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+RESULTS_DIR = REPO / "bench" / "results"
+
+
+@dataclass(frozen=True)
+class Goal:
+    text: str
+    min_rate: float | None = None  # requests per second
+    max_p99_ms: float | None = None
+    max_mean_us: float | None = None
+
+    def met_by(self, figures: dict[str, Any]) -> bool:
+        if self.max_mean_us is not None:
+            return bool(figures["mean_us"] <= self.max_mean_us)
+        clean = figures["non_2xx"] == 0 and figures["socket_errors_total"] == 0
+        fast = self.min_rate is None or figures["requests_per_s"] >= self.min_rate
+        tight = self.max_p99_ms is None or figures["latency_ms"]["p99"] < self.max_p99_ms
+        return clean and fast and tight
+
+
+INTAKE_GOAL = Goal("≥300/s, p99 <100 ms (PostgreSQL)", 300, 100)
+GET_GOAL = Goal("≥2,000/s, p99 <20 ms", 2000, 20)
+LOCATE_GOAL = Goal("≤50 µs mean", max_mean_us=50)
+
+
+def _git(*args: str) -> str:
+    out = subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=False)
+    return out.stdout.strip()
+
+
+def _cpu_model() -> str:
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def machine_info(**extra: str) -> dict[str, Any]:
+    versions = {name: metadata.version(name) for name in ("django", "django-ninja", "uvicorn", "psycopg")}
+    return {
+        "cpu_count": os.cpu_count(),
+        "cpu_model": _cpu_model(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "git_commit": _git("rev-parse", "HEAD") or "unknown",
+        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        **extra,
+    }
+
+
+def write_result(name: str, record: dict[str, Any]) -> Path:
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{name}.json"
+    record = {"name": name, "measured_at": datetime.now(UTC).isoformat(timespec="seconds"), **record}
+    path.write_text(json.dumps(record, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+def _verdict(record: dict[str, Any]) -> str:
+    met = record.get("meets_goal")
+    return "—" if met is None else "yes" if met else "NO"
+
+
+def _row(record: dict[str, Any]) -> list[str]:
+    figures = record["results"]
+    if record["benchmark"] == "locate":
+        measured = f"{figures['mean_us']} µs"
+        return [
+            record["name"],
+            measured,
+            "",
+            f"{figures['p99_us']} µs",
+            "",
+            record["goal"],
+            _verdict(record),
+            "",
+        ]
+    latency = figures["latency_ms"]
+    return [
+        record["name"],
+        f"{figures['requests_per_s']:,.0f}/s",
+        f"{latency['p50']} ms",
+        f"{latency['p99']} ms",
+        f"{figures['non_2xx']}/{figures['socket_errors_total']}",
+        record["goal"],
+        _verdict(record),
+        record.get("db_check", {}).get("verdict", ""),
+    ]
+
+
+def print_table(records: list[dict[str, Any]]) -> None:
+    header = ["run", "rate / mean", "p50", "p99", "non-2xx/err", "goal (DESIGN §11)", "met", "rows vs 201s"]
+    rows = [header, *(_row(r) for r in records)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    print()
+    for number, row in enumerate(rows):
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if number == 0:
+            print("  ".join("-" * width for width in widths))

@@ -1,0 +1,267 @@
+"""`make bench`: measures the performance goals of DESIGN.md §11 on this machine, side by side.
+
+For SQLite (a fresh file in a temp dir) and PostgreSQL (ADUAN_BENCH_POSTGRES, default
+postgresql://postgres@127.0.0.1:5432/aduan_bench, dropped and recreated; skipped with the reason when
+unreachable or when the variable is set to ""), the harness migrates, loads the master data from
+../shared/data, starts `uvicorn aduan.asgi:application` with 1 and then 2 workers and loads it with wrk:
+
+- intake: `POST /api/v1/reports` with deterministic bodies spread over Jakarta; afterwards the Report
+  rows in the database are counted against the 201 responses;
+- get: `GET /api/v1/reports/{ticket}` rotating over 200 reports created just before.
+
+Then, in process, it times aduan.domain.geo.KelurahanIndex.locate over 100,000 points.
+Every run writes bench/results/<name>.json and the closing table compares them with the goals.
+
+Environment: ADUAN_BENCH_SECONDS (measured seconds per run, default 10), ADUAN_BENCH_WARMUP
+(default 3), ADUAN_BENCH_CONNECTIONS (16), ADUAN_BENCH_THREADS (2), ADUAN_BENCH_POSTGRES, ADUAN_BENCH_ONLY
+(comma-separated run names or prefixes, e.g. "intake-postgresql,locate").
+See docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import os
+import signal
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import loadgen
+import results
+import servers
+from loadgen import LoadShape
+from locate import BOUNDARIES, bench_locate
+from servers import Database
+
+SHARED_DATA = (results.REPO / ".." / "shared" / "data").resolve()
+SEED = 20250611
+INTAKE_BODIES = 2000
+GET_REPORTS = 200
+LOCATE_POINTS = 100_000
+WORKER_COUNTS = (1, 2)
+# A mix of categories whose routing differs (kelurahan handles: minor / no / yes).
+CATEGORIES = ("JALAN", "PJU", "SAMPAH", "SALURAN", "TROTOAR", "PKL")
+
+
+def load_shape() -> LoadShape:
+    return LoadShape(
+        threads=int(os.environ.get("ADUAN_BENCH_THREADS", 2)),
+        connections=int(os.environ.get("ADUAN_BENCH_CONNECTIONS", 16)),
+        seconds=float(os.environ.get("ADUAN_BENCH_SECONDS", 10)),
+        warmup_seconds=float(os.environ.get("ADUAN_BENCH_WARMUP", 3)),
+        timeout_seconds=10,
+    )
+
+
+def wanted(name: str) -> bool:
+    only = [part.strip() for part in os.environ.get("ADUAN_BENCH_ONLY", "").split(",") if part.strip()]
+    return not only or any(name.startswith(part) or part.startswith(name) for part in only)
+
+
+def shared_data() -> Path | None:
+    if (SHARED_DATA / "agencies.csv").is_file():
+        return SHARED_DATA
+    print(
+        f"bench: NOTE {SHARED_DATA} is absent: `aduan setup` runs without --data, so there are no "
+        "categories and no kelurahan polygons; every report is routed to the triage desk and the "
+        "locate benchmark is skipped."
+    )
+    return None
+
+
+def valid_categories(data: Path | None) -> list[str]:
+    if data is None:
+        return []
+    with (data / "categories.csv").open(encoding="utf-8") as handle:
+        known = {row["code"] for row in csv.DictReader(handle)}
+    return [code for code in CATEGORIES if code in known]
+
+
+def databases(stack: contextlib.ExitStack) -> Iterator[Database]:
+    """SQLite in a temp dir, then PostgreSQL when it can be reached."""
+    if wanted("intake-sqlite") or wanted("get-sqlite"):
+        var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aduan-bench-sqlite-")))
+        yield servers.sqlite_database(var_dir)
+    if not (wanted("intake-postgresql") or wanted("get-postgresql")):
+        return
+    url, reason = servers.postgres_url()
+    if url is not None:
+        try:
+            version = servers.recreate_postgres(url)
+        except Exception as exc:  # unreachable, no such role, bad URL: all mean "skip with the reason"
+            url, reason = None, f"{type(exc).__name__}: {str(exc).strip().splitlines()[0]}"
+        else:
+            print(f"bench: PostgreSQL {version} at {url} (database dropped and recreated)")
+    if url is None:
+        print(f"bench: SKIPPED PostgreSQL: {reason}")
+        return
+    var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aduan-bench-postgresql-")))
+    yield Database("postgresql", url, var_dir)
+
+
+def server_parameters(
+    database: Database, workers: int, shape: LoadShape, data: Path | None
+) -> dict[str, Any]:
+    return {
+        "database": database.name,
+        "database_url": database.url if database.name != "sqlite" else "sqlite (fresh file in a temp dir)",
+        "server": f"uvicorn aduan.asgi:application --workers {workers} --no-access-log",
+        "workers": workers,
+        "load": shape.as_dict(),
+        "seed": SEED,
+        "bbox": {"lat": loadgen.LAT_RANGE, "lon": loadgen.LON_RANGE},
+        "shared_data": str(data) if data else None,
+    }
+
+
+def db_check(rows_created: int, figures: dict[str, Any]) -> dict[str, Any]:
+    """Rows written during the measured run against the 201s wrk saw.
+
+    Requests still in flight when wrk stopped may be finished by the server without wrk seeing the
+    answer, so rows may exceed the 201s by at most that many; anything else is a lost or phantom write.
+    """
+    created_201 = figures["status_counts"].get("201", 0)
+    extra = rows_created - created_201
+    ok = 0 <= extra <= figures["in_flight_at_stop"]
+    if extra == 0:
+        verdict = f"{rows_created} rows = {created_201} × 201"
+    elif ok:
+        verdict = f"{rows_created} rows = {created_201} × 201 + {extra} in flight at stop"
+    else:
+        verdict = f"MISMATCH {rows_created} rows vs {created_201} × 201"
+    return {
+        "rows_created": rows_created,
+        "responses_201": created_201,
+        "in_flight_at_stop": figures["in_flight_at_stop"],
+        "consistent": ok,
+        "verdict": verdict,
+    }
+
+
+class Session:
+    """What every run shares: wrk, the load shape, machine info, the work dir and the records."""
+
+    def __init__(self, wrk: str, shape: LoadShape, data: Path | None, work: Path) -> None:
+        self.wrk = wrk
+        self.shape = shape
+        self.data = data
+        self.work = work
+        self.categories = valid_categories(data)
+        self.machine = results.machine_info(wrk=loadgen.wrk_version(wrk))
+        self.records: list[dict[str, Any]] = []
+
+    def record(
+        self, name: str, benchmark: str, parameters: dict[str, Any], figures: dict[str, Any], **extra: Any
+    ) -> None:
+        goal = {"intake": results.INTAKE_GOAL, "get": results.GET_GOAL, "locate": results.LOCATE_GOAL}[
+            benchmark
+        ]
+        judged = benchmark != "intake" or parameters.get("database") == "postgresql"
+        record = {
+            "benchmark": benchmark,
+            "machine": self.machine,
+            "parameters": parameters,
+            "results": figures,
+            **extra,
+            "goal": goal.text,
+            "meets_goal": goal.met_by(figures) if judged else None,
+        }
+        path = results.write_result(name, record)
+        self.records.append({"name": name, **record})
+        print(f"bench: wrote {path.relative_to(results.REPO)}", flush=True)
+
+    def measure(self, url: str, request_file: Path, method: str) -> dict[str, Any]:
+        """A warm-up run whose figures are dropped, then the measured run."""
+        loadgen.run_wrk(self.wrk, url, request_file, method, self.shape, self.shape.warmup_seconds)
+        raw = loadgen.run_wrk(self.wrk, url, request_file, method, self.shape, self.shape.seconds)
+        return loadgen.summarize(raw)
+
+    def intake(self, database: Database, workers: int, port: int) -> None:
+        name = f"intake-{database.name}-w{workers}"
+        bodies = loadgen.report_bodies(INTAKE_BODIES, SEED, self.categories)
+        request_file = loadgen.write_lines(self.work / "intake.jsonl", [loadgen.json_line(b) for b in bodies])
+        url = f"http://127.0.0.1:{port}/api/v1/reports"
+        print(
+            f"bench: {name}: warm-up {self.shape.warmup_seconds:g} s, then {self.shape.seconds:g} s",
+            flush=True,
+        )
+        loadgen.run_wrk(self.wrk, url, request_file, "POST", self.shape, self.shape.warmup_seconds)
+        before = servers.settled_report_count(database)
+        raw = loadgen.run_wrk(self.wrk, url, request_file, "POST", self.shape, self.shape.seconds)
+        figures = loadgen.summarize(raw)
+        check = db_check(servers.settled_report_count(database) - before, figures)
+        parameters = server_parameters(database, workers, self.shape, self.data)
+        parameters.update(bodies=len(bodies), categories=self.categories)
+        self.record(name, "intake", parameters, figures, db_check=check)
+
+    def get(self, database: Database, workers: int, port: int) -> None:
+        name = f"get-{database.name}-w{workers}"
+        print(
+            f"bench: {name}: creating {GET_REPORTS} reports, warm-up, then {self.shape.seconds:g} s",
+            flush=True,
+        )
+        tickets = loadgen.post_reports(port, loadgen.report_bodies(GET_REPORTS, SEED + 1, self.categories))
+        request_file = loadgen.write_lines(self.work / "get.txt", [f"/api/v1/reports/{t}" for t in tickets])
+        figures = self.measure(f"http://127.0.0.1:{port}/", request_file, "GET")
+        parameters = server_parameters(database, workers, self.shape, self.data)
+        parameters.update(tickets=len(tickets))
+        self.record(name, "get", parameters, figures)
+
+    def serve(self, database: Database) -> None:
+        print(f"bench: {database.name}: aduan migrate && aduan setup", flush=True)
+        servers.prepare(database, self.data)
+        for workers in WORKER_COUNTS:
+            runs = [run for run in ("intake", "get") if wanted(f"{run}-{database.name}-w{workers}")]
+            if not runs:
+                continue
+            log = self.work / f"uvicorn-{database.name}-w{workers}.log"
+            with servers.uvicorn(database, workers, log) as port:
+                print(f"bench: {database.name}: uvicorn --workers {workers} on 127.0.0.1:{port}", flush=True)
+                for run in runs:
+                    getattr(self, run)(database, workers, port)
+
+    def locate(self) -> None:
+        if self.data is None or not (self.data / BOUNDARIES).is_file():
+            print(f"bench: SKIPPED locate: {SHARED_DATA / BOUNDARIES} is absent")
+            return
+        print(f"bench: locate: {LOCATE_POINTS:,} lookups in process", flush=True)
+        figures = bench_locate(self.data, LOCATE_POINTS, SEED)
+        parameters = {
+            "points": LOCATE_POINTS,
+            "seed": SEED,
+            "bbox": {"lat": loadgen.LAT_RANGE, "lon": loadgen.LON_RANGE},
+        }
+        self.record("locate", "locate", parameters, figures)
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, _interrupt)  # a `kill` stops the servers like Ctrl-C does
+    shape = load_shape()
+    wrk = loadgen.ensure_wrk()
+    data = shared_data()
+    try:
+        with contextlib.ExitStack() as stack:
+            work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aduan-bench-")))
+            session = Session(wrk, shape, data, work)
+            print(f"bench: wrk {shape.threads} threads, {shape.connections} connections, {shape.seconds:g} s")
+            for database in databases(stack):
+                session.serve(database)
+            if wanted("locate"):
+                session.locate()
+    except KeyboardInterrupt:
+        print("\nbench: interrupted; servers stopped and temp dirs removed.", file=sys.stderr)
+        return 130
+    results.print_table(session.records)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
