@@ -10,7 +10,9 @@ import pytest
 
 from aduan.services import locator
 
-SHARED_DATA = Path(os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data"))
+SHARED_DATA = Path(
+    os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
+)
 HAS_SHARED_DATA = (SHARED_DATA / "categories.csv").is_file()
 SHARED_DATA_REASON = f"../shared/data is absent ({SHARED_DATA.resolve()}): real Jakarta data tests skipped"
 

@@ -15,8 +15,8 @@ from aduan.models import (
     Officer,
     Region,
     Report,
-    ReportEvent,
     Reporter,
+    ReportEvent,
     Unit,
 )
 
@@ -80,7 +80,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class EventInline(admin.TabularInline):
     model = ReportEvent
     extra = 0
-    fields = ("created_at", "action", "actor_kind", "actor_unit", "from_status", "to_status", "holder", "reason")
+    fields = (
+        "created_at",
+        "action",
+        "actor_kind",
+        "actor_unit",
+        "from_status",
+        "to_status",
+        "holder",
+        "reason",
+    )
     readonly_fields = fields
     can_delete = False
 

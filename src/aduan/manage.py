@@ -1,4 +1,4 @@
-"""The `aduan` console script: Django's manage.py with Aduan's settings; `import-boundaries` = `import_boundaries`."""
+"""The `aduan` console script: Django's manage.py with Aduan's settings and hyphenated command names."""
 
 from __future__ import annotations
 

@@ -25,7 +25,9 @@ class Region(models.Model):
     code = models.CharField("kode", max_length=16, unique=True)
     name = models.CharField("nama", max_length=120)
     level = models.CharField("tingkat", max_length=12, choices=Level.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     postal_code = models.CharField("kode pos", max_length=5, blank=True)
     # GeoJSON of the polygon, set by `aduan import-boundaries`; empty until then.
     geometry = models.TextField("geometri (GeoJSON)", blank=True)
@@ -67,7 +69,9 @@ class Unit(models.Model):
     name = models.CharField("nama", max_length=200)
     kind = models.CharField("jenis", max_length=20, choices=[(k.value, k.value) for k in UnitKind])
     region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
     agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.PROTECT, related_name="units")
     active = models.BooleanField("aktif", default=True)
 
@@ -179,7 +183,9 @@ class Report(models.Model):
     first_holder = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     forwarded_by = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     visibility = models.CharField(max_length=8, choices=Visibility.choices, default=Visibility.PUBLIC)
-    reporter = models.ForeignKey(Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports")
+    reporter = models.ForeignKey(
+        Reporter, null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+    )
     channel = models.CharField("kanal", max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
     external_id = models.CharField("id di kanal asal", max_length=120, blank=True)
     access_token_hash = models.CharField(max_length=64, blank=True)
@@ -206,7 +212,9 @@ class Report(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["channel", "external_id"], condition=~Q(external_id=""), name="report_unique_external_id"
+                fields=["channel", "external_id"],
+                condition=~Q(external_id=""),
+                name="report_unique_external_id",
             ),
         ]
 

@@ -1,4 +1,4 @@
-"""The lifecycle table of DESIGN.md §5, exhaustively: every status × action, every actor rule, every argument."""
+"""The lifecycle of DESIGN.md §5, exhaustively: every status × action, actor rule and argument."""
 
 from __future__ import annotations
 
@@ -204,7 +204,9 @@ def test_koordinasi_needs_a_target_other_than_the_holder_that_can_hold_cases() -
 
 
 def test_koordinasi_moves_the_case_and_remembers_the_sender() -> None:
-    after = decide(state_in(Status.MENUNGGU, holder=KEL), replace(valid_command(Action.KOORDINASI, KEL), target=DINAS))
+    after = decide(
+        state_in(Status.MENUNGGU, holder=KEL), replace(valid_command(Action.KOORDINASI, KEL), target=DINAS)
+    )
     assert (after.status, after.holder, after.forwarded_by) == (Status.KOORDINASI, DINAS, KEL)
     assert DINAS.code in after.held_by
 
@@ -226,7 +228,9 @@ def test_disposisi_only_to_the_holders_own_suku_dinas() -> None:
 
 def test_a_kelurahan_cannot_disposisi() -> None:
     with pytest.raises(DomainError):
-        decide(state_in(Status.PROSES, holder=KEL), replace(valid_command(Action.DISPOSISI, KEL), target=SUDIN))
+        decide(
+            state_in(Status.PROSES, holder=KEL), replace(valid_command(Action.DISPOSISI, KEL), target=SUDIN)
+        )
 
 
 def test_ews_date_must_be_in_the_future_and_counts_separately() -> None:
@@ -251,7 +255,9 @@ def test_reject_needs_a_reason_kind_and_a_referral_when_outside_authority() -> N
     with pytest.raises(DomainError) as refused:
         decide(state_in(Status.MENUNGGU), luar)
     assert refused.value.code == "referral_required"
-    assert decide(state_in(Status.MENUNGGU), replace(luar, referral="PLN UP3 Menteng")).status is Status.DITOLAK
+    assert (
+        decide(state_in(Status.MENUNGGU), replace(luar, referral="PLN UP3 Menteng")).status is Status.DITOLAK
+    )
 
 
 def test_merge_needs_an_open_other_case() -> None:
@@ -342,7 +348,10 @@ def test_random_sequences_never_reach_an_illegal_state_nor_lose_an_event(
         if state.status in (Status.KOORDINASI, Status.DISPOSISI):
             assert state.forwarded_by is not None and state.forwarded_by != state.holder
         if state.status is Status.DISPOSISI:
-            assert state.holder.kind is UnitKind.SUKU_DINAS and state.holder.parent_code == state.forwarded_by.code
+            assert (
+                state.holder.kind is UnitKind.SUKU_DINAS
+                and state.holder.parent_code == state.forwarded_by.code
+            )
         assert state.holder.code in state.held_by
         assert min(state.bounces, state.tl_rejections, state.reopens, state.ews_changes) >= 0
         assert before.status in TRANSITIONS[command.action][0]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Status, UnitKind
-from aduan.models import BoundaryImport, Region, Report, ReportEvent, Reporter, Unit
+from aduan.models import BoundaryImport, Region, Report, Reporter, ReportEvent, Unit
 from aduan.services import reports
 from aduan.services.reports import InvalidInput, NewReport, ReporterInput
 from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
@@ -29,8 +29,13 @@ def dinas() -> Unit:
     agency = AgencyFactory(code="UJIDINAS", name="Dinas Uji", has_suku_dinas=True)
     biro = Unit.objects.get(code="BIROPEM")
     unit = UnitFactory(code="UJIDINAS", name="Dinas Uji", kind=UnitKind.DINAS, agency=agency, parent=biro)
-    UnitFactory(code="UJIDINAS-31.71", name="Suku Dinas Uji Jakarta Pusat", kind=UnitKind.SUKU_DINAS,
-                agency=agency, parent=unit)
+    UnitFactory(
+        code="UJIDINAS-31.71",
+        name="Suku Dinas Uji Jakarta Pusat",
+        kind=UnitKind.SUKU_DINAS,
+        agency=agency,
+        parent=unit,
+    )
     return unit
 
 
@@ -68,7 +73,11 @@ def counts() -> tuple[int, int, int]:
 def test_a_point_at_monas_goes_to_kelurahan_gambir(shared_data: object) -> None:
     result = submit(lat=MONAS[0], lon=MONAS[1])
     report = result.report
-    assert (report.status, report.holder.code, report.kelurahan.code) == ("menunggu", GAMBIR_UNIT, "31.71.01.1001")
+    assert (report.status, report.holder.code, report.kelurahan.code) == (
+        "menunggu",
+        GAMBIR_UNIT,
+        "31.71.01.1001",
+    )
     event = report.events.get()
     assert event.action == "submit" and "Gambir" in event.reason
     assert event.data["routing"]["location_source"] == "point"
@@ -114,7 +123,10 @@ def test_without_polygons_a_point_goes_to_triage_never_to_a_guess() -> None:
         ({"description": "x" * 5001}, {"description"}),
         ({"reporter": ReporterInput(email="bukan-surel")}, {"reporter.email"}),
         ({"reporter": ReporterInput(phone="telepon saya")}, {"reporter.phone"}),
-        ({"description": "", "category": "TIDAKADA", "lat": 100.0, "lon": 200.0}, {"description", "category", "lat", "lon"}),
+        (
+            {"description": "", "category": "TIDAKADA", "lat": 100.0, "lon": 200.0},
+            {"description", "category", "lat", "lon"},
+        ),
     ],
 )
 def test_bad_input_names_each_field_and_stores_nothing(fields: dict[str, object], bad: set[str]) -> None:
@@ -169,22 +181,38 @@ def test_the_whole_life_of_a_case(dinas: Unit) -> None:
     t = report.ticket
 
     assert reports.accept(t, lurah).status == Status.PROSES
-    assert reports.koordinasi(t, lurah, "UJIDINAS", "Jalan provinsi: tupoksi Dinas").status == Status.KOORDINASI
-    assert reports.disposisi(t, kepala_dinas, "UJIDINAS-31.71", "Tangani segera").holder.code == "UJIDINAS-31.71"
+    assert (
+        reports.koordinasi(t, lurah, "UJIDINAS", "Jalan provinsi: tupoksi Dinas").status == Status.KOORDINASI
+    )
+    assert (
+        reports.disposisi(t, kepala_dinas, "UJIDINAS-31.71", "Tangani segera").holder.code == "UJIDINAS-31.71"
+    )
     assert reports.accept(t, sudin).status == Status.PROSES
     later = timezone.localdate() + timedelta(days=30)
     assert reports.set_ews(t, sudin, later, "Perlu pengadaan aspal").ews_date == later
     assert reports.report_followup(t, sudin, "Sudah ditambal").status == Status.MENUNGGU_VALIDASI
     rejected = reports.reject_followup(t, biro, "Foto tidak menunjukkan lokasi")
-    assert (rejected.status, rejected.holder.code, rejected.tl_rejections) == (Status.PROSES, "UJIDINAS-31.71", 1)
+    assert (rejected.status, rejected.holder.code, rejected.tl_rejections) == (
+        Status.PROSES,
+        "UJIDINAS-31.71",
+        1,
+    )
     reports.report_followup(t, sudin, "Ditambal ulang, foto terlampir")
     done = reports.validate(t, biro)
     assert done.status == Status.SELESAI and done.closed_at is not None
 
     actions = list(report.events.order_by("id").values_list("action", flat=True))
     assert actions == [
-        "submit", "accept", "koordinasi", "disposisi", "accept", "set_ews",
-        "report_followup", "reject_followup", "report_followup", "validate",
+        "submit",
+        "accept",
+        "koordinasi",
+        "disposisi",
+        "accept",
+        "set_ews",
+        "report_followup",
+        "reject_followup",
+        "report_followup",
+        "validate",
     ]
     assert reports.project(done) == done.state()
 
@@ -193,7 +221,12 @@ def test_return_sends_the_case_back_and_counts_a_bounce(dinas: Unit) -> None:
     t = at_gambir().report.ticket
     reports.koordinasi(t, officer_at(GAMBIR_UNIT).user, "UJIDINAS", "Bukan tugas kelurahan")
     back = reports.return_case(t, officer_at("UJIDINAS").user, "Ini saluran lingkungan: tugas kelurahan")
-    assert (back.status, back.holder.code, back.bounces, back.forwarded_by) == ("menunggu", GAMBIR_UNIT, 1, None)
+    assert (back.status, back.holder.code, back.bounces, back.forwarded_by) == (
+        "menunggu",
+        GAMBIR_UNIT,
+        1,
+        None,
+    )
     assert reports.project(back) == back.state()
 
 
@@ -234,7 +267,9 @@ def test_an_account_without_a_unit_cannot_act() -> None:
 
 def test_reject_outside_authority_keeps_the_referral() -> None:
     t = at_gambir().report.ticket
-    closed = reports.reject(t, officer_at(GAMBIR_UNIT).user, "luar_kewenangan", "Listrik padam: PLN", "PLN UP3 Menteng")
+    closed = reports.reject(
+        t, officer_at(GAMBIR_UNIT).user, "luar_kewenangan", "Listrik padam: PLN", "PLN UP3 Menteng"
+    )
     assert closed.status == Status.DITOLAK
     assert closed.events.last().data == {"reject_reason": "luar_kewenangan", "referral": "PLN UP3 Menteng"}
 
@@ -293,7 +328,9 @@ ACTORS = [GAMBIR_UNIT, "UJIDINAS", "UJIDINAS-31.71", "BIROPEM"]
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(ACTORS)), max_size=12))
-def test_random_service_calls_keep_state_and_events_in_step(dinas: Unit, steps: list[tuple[str, str]]) -> None:
+def test_random_service_calls_keep_state_and_events_in_step(
+    dinas: Unit, steps: list[tuple[str, str]]
+) -> None:
     report = at_gambir().report
     users = {code: officer_at(code).user for code in ACTORS}
     t = report.ticket

@@ -10,10 +10,10 @@ from ninja import NinjaAPI, Router, Status
 from ninja.errors import HttpError, ValidationError
 
 from aduan.api.limits import too_large_response
-from aduan.api.presenters import created_payload, public_payload
 from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic
 from aduan.domain.errors import DomainError
 from aduan.services import reports
+from aduan.services.presenters import created_payload, public_payload
 from aduan.services.reports import InvalidInput, NewReport, NotFound, ReporterInput
 
 api = NinjaAPI(
@@ -45,17 +45,24 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
         if error.get("type") == "json_invalid" or name == "body":
             return api.create_response(
                 request,
-                {"detail": "Isi permintaan bukan JSON yang sah.", "errors": [{"field": "body", "message": message}]},
+                {
+                    "detail": "Isi permintaan bukan JSON yang sah.",
+                    "errors": [{"field": "body", "message": message}],
+                },
                 status=400,
             )
         errors.append({"field": name, "message": message})
-    return api.create_response(request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(InvalidInput)
 def on_invalid_input(request: HttpRequest, exc: InvalidInput) -> HttpResponse:
     errors = [{"field": k, "message": v} for k, v in exc.errors.items()]
-    return api.create_response(request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422)
+    return api.create_response(
+        request, {"detail": "Ada isian yang tidak valid.", "errors": errors}, status=422
+    )
 
 
 @api.exception_handler(NotFound)
@@ -67,7 +74,9 @@ def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
     status = 403 if exc.code == "forbidden" else 409
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
-    return api.create_response(request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=status)
+    return api.create_response(
+        request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=status
+    )
 
 
 @api.exception_handler(HttpError)
@@ -110,7 +119,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status:
             category=payload.category,
             visibility=payload.visibility,
             jenis=payload.jenis,
-            reporter=ReporterInput(reporter.name, reporter.phone, reporter.email) if reporter else ReporterInput(),
+            reporter=ReporterInput(reporter.name, reporter.phone, reporter.email)
+            if reporter
+            else ReporterInput(),
             external_id=payload.external_id,
         )
     )

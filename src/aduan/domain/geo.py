@@ -34,13 +34,24 @@ def parse_geometry(geojson: dict[str, Any] | str) -> BaseGeometry:
     if geometry.is_empty:
         raise ValueError("empty geometry")
     if not geometry.is_valid:
-        # buffer(0) rebuilds self-touching rings (two Kepulauan Seribu geometries need it);
-        # make_valid is the fallback for shapes that buffer(0) would empty.
-        repaired = geometry.buffer(0)
-        geometry = repaired if not repaired.is_empty else shapely.make_valid(geometry)
-    if geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        geometry = shapely.union_all([g for g in getattr(geometry, "geoms", [geometry]) if g.area > 0])
+        # buffer(0) rebuilds nested shells as land (the two Kepulauan Seribu geometries need it) but drops
+        # half of a bow-tie; make_valid keeps a bow-tie whole but turns a nested shell into a hole.
+        # Whichever keeps more land is the better repair.
+        candidates = [_polygonal(geometry.buffer(0)), _polygonal(shapely.make_valid(geometry))]
+        geometry = max(candidates, key=lambda g: g.area)
+        if geometry.is_empty:
+            raise ValueError("geometry has no area after repair")
+    elif geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValueError(f"expected a Polygon or MultiPolygon, got {geometry.geom_type}")
     return geometry
+
+
+def _polygonal(geometry: BaseGeometry) -> BaseGeometry:
+    """Only the areas of a geometry (make_valid may add stray lines or points)."""
+    if geometry.geom_type in ("Polygon", "MultiPolygon"):
+        return geometry
+    parts = [g for g in getattr(geometry, "geoms", []) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(parts) if parts else shapely.Polygon()
 
 
 class KelurahanIndex:

@@ -127,7 +127,9 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
 }
 
 # Units that carry out work for a dinas-level agency and may be instructed by it (disposisi).
-AGENCY_KINDS = frozenset({UnitKind.DINAS, UnitKind.BADAN, UnitKind.SATPOL, UnitKind.BUMD, UnitKind.INSPEKTORAT})
+AGENCY_KINDS = frozenset(
+    {UnitKind.DINAS, UnitKind.BADAN, UnitKind.SATPOL, UnitKind.BUMD, UnitKind.INSPEKTORAT}
+)
 # Units whose officers oversee the whole flow: they validate follow-ups, reject and merge anywhere.
 OVERSIGHT_KINDS = frozenset({UnitKind.BIRO})
 # Units that can hold a case at all (the Biro validates, it does not hold work).
@@ -165,7 +167,9 @@ def _check_actor(cmd: Command, state: CaseState) -> None:
         return
     if action in (Action.REJECT, Action.MERGE):
         if not (_is_holder(actor, state) or _is_oversight(actor)):
-            raise _refuse("forbidden", "Hanya unit pemegang laporan atau Biro Pemerintahan yang dapat melakukannya.")
+            raise _refuse(
+                "forbidden", "Hanya unit pemegang laporan atau Biro Pemerintahan yang dapat melakukannya."
+            )
         return
     if not _is_holder(actor, state):
         raise _refuse("forbidden", f"Laporan ini dipegang oleh unit lain ({state.holder.code}).")
@@ -202,7 +206,9 @@ def _check_arguments(cmd: Command, state: CaseState) -> None:
         if cmd.reject_reason is None:
             raise _refuse("reason_required", "Pilih alasan penolakan.")
         if cmd.reject_reason is RejectReason.OUTSIDE_AUTHORITY and not cmd.referral.strip():
-            raise _refuse("referral_required", "Sebutkan instansi berwenang untuk laporan di luar kewenangan.")
+            raise _refuse(
+                "referral_required", "Sebutkan instansi berwenang untuk laporan di luar kewenangan."
+            )
     if action is Action.MERGE and not cmd.merge_into_open:
         raise _refuse("invalid_target", "Laporan tujuan penggabungan harus laporan lain yang masih terbuka.")
     if action is Action.DISPUTE and not cmd.within_dispute_window:
@@ -241,9 +247,7 @@ def _apply(state: CaseState, cmd: Command, target_status: Status | None) -> Case
         sender = state.forwarded_by
         if sender is None:  # only reachable from a corrupt history; refuse instead of guessing
             raise _refuse("illegal_transition", "Tidak diketahui unit pengirim koordinasi.")
-        return _moved_to(
-            state, sender, status=Status.MENUNGGU, forwarded_by=None, bounces=state.bounces + 1
-        )
+        return _moved_to(state, sender, status=Status.MENUNGGU, forwarded_by=None, bounces=state.bounces + 1)
     if action is Action.DISPOSISI:
         assert cmd.target is not None
         return _moved_to(state, cmd.target, status=Status.DISPOSISI, forwarded_by=state.holder)

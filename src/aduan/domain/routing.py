@@ -52,7 +52,9 @@ class RoutingDecision:
 TRIAGE_UNIT_CODE = "TRIASE"
 
 _NO_LOCATION_TEXT = {
-    NoLocationReason.NO_POINT: "Laporan tanpa titik lokasi: diteruskan ke meja triase untuk ditentukan wilayahnya.",
+    NoLocationReason.NO_POINT: (
+        "Laporan tanpa titik lokasi: diteruskan ke meja triase untuk ditentukan wilayahnya."
+    ),
     NoLocationReason.OUTSIDE_JAKARTA: "Titik lokasi di luar wilayah DKI Jakarta: diteruskan ke meja triase.",
     NoLocationReason.NO_BOUNDARIES: (
         "Batas wilayah kelurahan belum diimpor, sehingga titik lokasi belum dapat dipetakan ke kelurahan: "
@@ -76,7 +78,11 @@ def decide_holder(location: Location, category: CategoryGuess | None) -> Routing
         facts["no_location_reason"] = str(reason_key)
         return RoutingDecision(TRIAGE_UNIT_CODE, _NO_LOCATION_TEXT[reason_key], facts)
     facts["kelurahan"] = location.kelurahan_code
-    place = f"{location.kelurahan_name} ({location.kelurahan_code})" if location.kelurahan_name else location.kelurahan_code
+    place = (
+        f"{location.kelurahan_name} ({location.kelurahan_code})"
+        if location.kelurahan_name
+        else location.kelurahan_code
+    )
     if location.source is LocationSource.POINT_NEAR_EDGE:
         reason = (
             f"Titik lokasi ±{location.distance_m:.0f} m di luar batas kelurahan terdekat "

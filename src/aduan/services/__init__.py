@@ -1,1 +1,1 @@
-"""Use cases: the only code that writes; each one authorises, checks, mutates in a transaction, appends events."""
+"""Use cases, the only code that writes: authorise, check, mutate in one transaction, append events."""

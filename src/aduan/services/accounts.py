@@ -24,8 +24,12 @@ class DemoAccount:
 
 DEMO_ACCOUNTS = [
     DemoAccount("lurah.gambir", "KEL-31.71.01.1001", Officer.Role.OFFICER, "petugas Kelurahan Gambir"),
-    DemoAccount("sudin.binamarga.jakpus", "BINAMARGA-31.71", Officer.Role.OFFICER,
-                "petugas Suku Dinas Bina Marga Jakarta Pusat"),
+    DemoAccount(
+        "sudin.binamarga.jakpus",
+        "BINAMARGA-31.71",
+        Officer.Role.OFFICER,
+        "petugas Suku Dinas Bina Marga Jakarta Pusat",
+    ),
     DemoAccount("dinas.binamarga", "BINAMARGA", Officer.Role.OFFICER, "petugas Dinas Bina Marga"),
     DemoAccount("triase", "TRIASE", Officer.Role.OFFICER, "petugas meja triase"),
     DemoAccount("validator.biro", "BIROPEM", Officer.Role.VALIDATOR, "validator Biro Pemerintahan"),
@@ -34,7 +38,9 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def ensure_officer(username: str, unit_code: str, role: str, password: str, superuser: bool = False) -> Officer:
+def ensure_officer(
+    username: str, unit_code: str, role: str, password: str, superuser: bool = False
+) -> Officer:
     """Create the account and its Officer link if missing; an existing account keeps its password."""
     unit = Unit.objects.filter(code=unit_code).first()
     if unit is None:

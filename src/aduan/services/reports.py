@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -23,7 +23,7 @@ from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
 from aduan.domain.routing import CategoryGuess, decide_holder
 from aduan.domain.tickets import new_ticket, normalize_ticket
-from aduan.models import Category, Officer, Report, ReportEvent, Reporter, Unit
+from aduan.models import Category, Officer, Report, Reporter, ReportEvent, Unit
 from aduan.services import locator
 
 MAX_DESCRIPTION = 5000
@@ -138,9 +138,7 @@ def submit_report(new: NewReport) -> Submitted:
             return Submitted(existing, None, False)
 
     location, region_id = locator.locate(new.lat, new.lon)
-    guess = (
-        CategoryGuess(category.code, 1.0, category.kelurahan_handles) if category is not None else None
-    )
+    guess = CategoryGuess(category.code, 1.0, category.kelurahan_handles) if category is not None else None
     decision = decide_holder(location, guess)
     holder = Unit.objects.filter(code=decision.holder_code, active=True).first()
     if holder is None:
@@ -200,9 +198,12 @@ def _insert_with_unique_ticket(**fields: Any) -> Report:
             with transaction.atomic():  # a savepoint: a ticket collision must not doom the outer transaction
                 return Report.objects.create(ticket=new_ticket(), **fields)
         except IntegrityError:
-            if fields.get("external_id") and Report.objects.filter(
-                channel=fields["channel"], external_id=fields["external_id"]
-            ).exists():
+            if (
+                fields.get("external_id")
+                and Report.objects.filter(
+                    channel=fields["channel"], external_id=fields["external_id"]
+                ).exists()
+            ):
                 raise
     raise DomainError("ticket_exhausted", "Tidak dapat membuat nomor tiket unik; coba lagi.")
 
@@ -210,7 +211,7 @@ def _insert_with_unique_ticket(**fields: Any) -> Report:
 # ---------------------------------------------------------------- the lifecycle actions
 
 
-def officer_of(user: AbstractBaseUser | AnonymousUser) -> Officer:
+def officer_of(user: User | AnonymousUser) -> Officer:
     if not user.is_authenticated:
         raise DomainError("forbidden", "Silakan masuk sebagai petugas.")
     officer = Officer.objects.select_related("unit", "unit__parent").filter(user=user).first()
@@ -247,7 +248,7 @@ def _perform(
     actor: Actor,
     action: Action,
     *,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     target: Unit | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
@@ -310,7 +311,7 @@ def _store_state(report: Report, state: lifecycle.CaseState) -> None:
         report.holder = Unit.objects.get(code=state.holder.code)
     if state.forwarded_by is None:
         report.forwarded_by = None
-    elif report.forwarded_by_id is None or report.forwarded_by.code != state.forwarded_by.code:
+    elif report.forwarded_by is None or report.forwarded_by.code != state.forwarded_by.code:
         report.forwarded_by = Unit.objects.get(code=state.forwarded_by.code)
     report.bounces = state.bounces
     report.tl_rejections = state.tl_rejections
@@ -318,39 +319,41 @@ def _store_state(report: Report, state: lifecycle.CaseState) -> None:
     report.ews_changes = state.ews_changes
 
 
-def _officer_actor(user: AbstractBaseUser | AnonymousUser) -> tuple[Actor, AbstractBaseUser]:
+def _officer_actor(user: User | AnonymousUser) -> tuple[Actor, User]:
     officer = officer_of(user)
-    assert isinstance(user, AbstractBaseUser)
+    assert isinstance(user, User)
     return Actor(unit=officer.unit.ref()), user
 
 
-def accept(ticket: str, user: AbstractBaseUser | AnonymousUser) -> Report:
+def accept(ticket: str, user: User | AnonymousUser) -> Report:
     """The holder takes the case on (menunggu/koordinasi/disposisi → proses)."""
     actor, who = _officer_actor(user)
     return _perform(ticket, actor, Action.ACCEPT, user=who)
 
 
-def koordinasi(ticket: str, user: AbstractBaseUser | AnonymousUser, target_code: str, reason: str) -> Report:
+def koordinasi(ticket: str, user: User | AnonymousUser, target_code: str, reason: str) -> Report:
     """Forward the case to another unit (an OPD whose tupoksi covers it), with the reason."""
     actor, who = _officer_actor(user)
     target = _unit(target_code, "unit tujuan koordinasi")
     return _perform(ticket, actor, Action.KOORDINASI, user=who, target=target, reason=reason)
 
 
-def return_case(ticket: str, user: AbstractBaseUser | AnonymousUser, reason: str) -> Report:
+def return_case(ticket: str, user: User | AnonymousUser, reason: str) -> Report:
     """The unit a case was forwarded to sends it back to the sender, with the reason (counts a bounce)."""
     actor, who = _officer_actor(user)
     return _perform(ticket, actor, Action.RETURN, user=who, reason=reason)
 
 
-def disposisi(ticket: str, user: AbstractBaseUser | AnonymousUser, target_code: str, reason: str = "") -> Report:
+def disposisi(
+    ticket: str, user: User | AnonymousUser, target_code: str, reason: str = ""
+) -> Report:
     """A dinas instructs one of its own suku dinas to carry the case out."""
     actor, who = _officer_actor(user)
     target = _unit(target_code, "suku dinas tujuan")
     return _perform(ticket, actor, Action.DISPOSISI, user=who, target=target, reason=reason)
 
 
-def set_ews(ticket: str, user: AbstractBaseUser | AnonymousUser, ews_date: date, reason: str) -> Report:
+def set_ews(ticket: str, user: User | AnonymousUser, ews_date: date, reason: str) -> Report:
     """Commit to a completion date for long work (estimasi waktu selesai), with the reason."""
     actor, who = _officer_actor(user)
     today = timezone.localdate()
@@ -365,26 +368,26 @@ def set_ews(ticket: str, user: AbstractBaseUser | AnonymousUser, ews_date: date,
     )
 
 
-def report_followup(ticket: str, user: AbstractBaseUser | AnonymousUser, note: str) -> Report:
+def report_followup(ticket: str, user: User | AnonymousUser, note: str) -> Report:
     """The holder reports what was done (the tindak lanjut); it waits for the Biro's validation."""
     actor, who = _officer_actor(user)
     return _perform(ticket, actor, Action.REPORT_FOLLOWUP, user=who, reason=note)
 
 
-def validate(ticket: str, user: AbstractBaseUser | AnonymousUser, note: str = "") -> Report:
+def validate(ticket: str, user: User | AnonymousUser, note: str = "") -> Report:
     """The Biro Pemerintahan accepts the follow-up: the case is selesai."""
     actor, who = _officer_actor(user)
     return _perform(ticket, actor, Action.VALIDATE, user=who, reason=note)
 
 
-def reject_followup(ticket: str, user: AbstractBaseUser | AnonymousUser, reason: str) -> Report:
+def reject_followup(ticket: str, user: User | AnonymousUser, reason: str) -> Report:
     """TL Ditolak: the follow-up goes back to the same holder to redo, counted against it."""
     actor, who = _officer_actor(user)
     return _perform(ticket, actor, Action.REJECT_FOLLOWUP, user=who, reason=reason)
 
 
 def reject(
-    ticket: str, user: AbstractBaseUser | AnonymousUser, reject_reason: str, reason: str, referral: str = ""
+    ticket: str, user: User | AnonymousUser, reject_reason: str, reason: str, referral: str = ""
 ) -> Report:
     """Close an open case as spam, not a report, or outside Pemprov DKI's authority (with a referral)."""
     actor, who = _officer_actor(user)
@@ -392,7 +395,9 @@ def reject(
         why = RejectReason(reject_reason)
     except ValueError:
         raise DomainError(
-            "invalid_input", "Alasan penolakan harus spam, bukan_laporan atau luar_kewenangan.", "reject_reason"
+            "invalid_input",
+            "Alasan penolakan harus spam, bukan_laporan atau luar_kewenangan.",
+            "reject_reason",
         ) from None
     return _perform(
         ticket,
@@ -405,12 +410,16 @@ def reject(
     )
 
 
-def merge(ticket: str, user: AbstractBaseUser | AnonymousUser, into_ticket: str, reason: str = "") -> Report:
+def merge(ticket: str, user: User | AnonymousUser, into_ticket: str, reason: str = "") -> Report:
     """Mark the case as a duplikat of another open case; its reporters follow that case from now on."""
     actor, who = _officer_actor(user)
     into_canonical = normalize_ticket(into_ticket)
     with transaction.atomic():
-        into = Report.objects.select_for_update().filter(ticket=into_canonical).first() if into_canonical else None
+        into = (
+            Report.objects.select_for_update().filter(ticket=into_canonical).first()
+            if into_canonical
+            else None
+        )
         if into is None:
             raise DomainError("invalid_target", f"Laporan {into_ticket} tidak ditemukan.", field="into")
         is_valid_target = into.is_open and into.ticket != normalize_ticket(ticket)
@@ -450,7 +459,7 @@ def dispute(ticket: str, access_token: str, reason: str) -> Report:
     )
 
 
-def allowed_actions(report: Report, user: AbstractBaseUser | AnonymousUser) -> list[Action]:
+def allowed_actions(report: Report, user: User | AnonymousUser) -> list[Action]:
     try:
         officer = officer_of(user)
     except DomainError:
@@ -459,9 +468,11 @@ def allowed_actions(report: Report, user: AbstractBaseUser | AnonymousUser) -> l
 
 
 def project(report: Report) -> lifecycle.CaseState:
-    """The case's state rebuilt from its events alone; equal to ``report.state()`` unless history is corrupt."""
+    """The case's state rebuilt from its events alone; equals ``report.state()`` unless history is corrupt."""
     events = []
-    for row in report.events.select_related("actor_unit__parent", "target__parent", "holder__parent").order_by("id"):
+    for row in report.events.select_related(
+        "actor_unit__parent", "target__parent", "holder__parent"
+    ).order_by("id"):
         action = Action(row.action)
         if row.actor_kind == ReportEvent.ActorKind.REPORTER:
             actor = lifecycle.REPORTER

@@ -14,18 +14,18 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from aduan.api.presenters import public_payload
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
 from aduan.services import reports
+from aduan.services.presenters import public_payload
 from aduan.services.reports import InvalidInput, NotFound
 from aduan.web import forms, queries
 from aduan.web.labels import (
@@ -37,7 +37,6 @@ from aduan.web.labels import (
     STATUS_LABELS,
     label,
 )
-from aduan.web.rendering import render
 
 # The private links of the reports this browser filed, kept in its session for the receipt page only.
 RECEIPTS_SESSION_KEY = "aduan_receipts"

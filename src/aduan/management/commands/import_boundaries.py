@@ -31,5 +31,6 @@ class Command(BaseCommand):
                 raise CommandError(exc.message) from None
             line = f"{path.name}: {result.count} poligon {result.level} diimpor, {result.repaired} diperbaiki"
             if result.unknown_codes:
-                line += f"; {len(result.unknown_codes)} kode tidak dikenal dilewati ({', '.join(result.unknown_codes[:5])})"
+                sample = ", ".join(result.unknown_codes[:5])
+                line += f"; {len(result.unknown_codes)} kode tidak dikenal dilewati ({sample})"
             self.stdout.write(self.style.SUCCESS(line))

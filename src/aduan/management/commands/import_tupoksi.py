@@ -23,4 +23,6 @@ class Command(BaseCommand):
             result = masterdata.load_tupoksi(agencies, categories)
         except DomainError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(self.style.SUCCESS(f"Tupoksi dimuat: baru {result.created}, diperbarui {result.updated}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Tupoksi dimuat: baru {result.created}, diperbarui {result.updated}.")
+        )

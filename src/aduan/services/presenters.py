@@ -1,4 +1,4 @@
-"""Turns reports into the API's payloads; the one place that decides what the public may see."""
+"""Turns reports into payloads for the API and the pages; the one place that decides what the public sees."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def created_payload(result: Submitted) -> dict[str, Any]:
 
 def public_payload(report: Report, show_private: bool = False) -> dict[str, Any]:
     """The public view: never the reporter's name, phone or e-mail; a private report also hides its
-    content and place unless the reporter's own access token is given."""
+    content, place and timeline notes unless the reporter's own access token is given."""
     visible = report.visibility == Report.Visibility.PUBLIC or show_private
     events = report.events.select_related("holder", "actor_unit").order_by("id")
     timeline = [
@@ -41,7 +41,8 @@ def public_payload(report: Report, show_private: bool = False) -> dict[str, Any]
             "status": event.to_status,
             "holder": code_name(event.holder),
             "unit": code_name(event.actor_unit),
-            "note": event.reason,
+            # Notes may quote the report or name the place, so a private report keeps them hidden too.
+            "note": event.reason if visible else "",
         }
         for event in events
     ]
