@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from ninja import Schema
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+# Inputs are plain pydantic models: ninja's Schema reads attributes from any object, so a string
+# where an object belongs ("reporter": "Budi") would pass silently as an empty object.
 
 
-class ReporterIn(Schema):
+class ReporterIn(BaseModel):
     model_config = ConfigDict(str_max_length=254)
 
     name: str = ""
@@ -16,7 +19,7 @@ class ReporterIn(Schema):
     email: str = ""
 
 
-class ReportIn(Schema):
+class ReportIn(BaseModel):
     model_config = ConfigDict(allow_inf_nan=False)
 
     channel: str = Field(max_length=20)

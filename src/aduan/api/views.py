@@ -46,7 +46,7 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
             return api.create_response(
                 request,
                 {
-                    "detail": "Isi permintaan bukan JSON yang sah.",
+                    "detail": "Isi permintaan harus berupa objek JSON.",
                     "errors": [{"field": "body", "message": message}],
                 },
                 status=400,

@@ -344,9 +344,7 @@ def return_case(ticket: str, user: User | AnonymousUser, reason: str) -> Report:
     return _perform(ticket, actor, Action.RETURN, user=who, reason=reason)
 
 
-def disposisi(
-    ticket: str, user: User | AnonymousUser, target_code: str, reason: str = ""
-) -> Report:
+def disposisi(ticket: str, user: User | AnonymousUser, target_code: str, reason: str = "") -> Report:
     """A dinas instructs one of its own suku dinas to carry the case out."""
     actor, who = _officer_actor(user)
     target = _unit(target_code, "suku dinas tujuan")
