@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from aduan.models import Report, ReportEvent, Reporter
+from aduan.models import Report, Reporter, ReportEvent
 from tests.factories import CategoryFactory
 
 pytestmark = pytest.mark.django_db
