@@ -14,6 +14,7 @@ from aduan.models import (
     Category,
     Officer,
     Region,
+    RegionBoundary,
     Report,
     Reporter,
     ReportEvent,
@@ -30,7 +31,7 @@ class RegionAdmin(admin.ModelAdmin):
 
     @admin.display(boolean=True, description="poligon")
     def has_polygon(self, obj: Region) -> bool:
-        return bool(obj.geometry)
+        return hasattr(obj, "boundary")
 
 
 @admin.register(Agency)
@@ -126,3 +127,11 @@ class BoundaryImportAdmin(ReadOnlyAdmin):
 @admin.register(Attachment)
 class AttachmentAdmin(ReadOnlyAdmin):
     list_display = ("report", "content_type", "created_at")
+
+
+@admin.register(RegionBoundary)
+class RegionBoundaryAdmin(ReadOnlyAdmin):
+    """Polygons change through `aduan import-boundaries`, which also tells running processes."""
+
+    list_display = ("region",)
+    search_fields = ("region__code", "region__name")

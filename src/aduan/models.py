@@ -29,8 +29,6 @@ class Region(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     postal_code = models.CharField("kode pos", max_length=5, blank=True)
-    # GeoJSON of the polygon, set by `aduan import-boundaries`; empty until then.
-    geometry = models.TextField("geometri (GeoJSON)", blank=True)
     centroid_lat = models.FloatField(null=True, blank=True)
     centroid_lon = models.FloatField(null=True, blank=True)
 
@@ -42,6 +40,21 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+
+class RegionBoundary(models.Model):
+    """A region's polygon as GeoJSON, set by `aduan import-boundaries`; kept apart so that loading a
+    Region (on every report) never drags kilobytes of coordinates along."""
+
+    region = models.OneToOneField(Region, on_delete=models.CASCADE, related_name="boundary")
+    geometry = models.TextField("geometri (GeoJSON)")
+
+    class Meta:
+        verbose_name = "batas wilayah"
+        verbose_name_plural = "batas wilayah"
+
+    def __str__(self) -> str:
+        return str(self.region)
 
 
 class Agency(models.Model):

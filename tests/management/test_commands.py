@@ -11,7 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from aduan.manage import main
-from aduan.models import Agency, BoundaryImport, Category, Officer, Region, Unit
+from aduan.models import Agency, BoundaryImport, Category, Officer, Region, RegionBoundary, Unit
 from aduan.services.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +99,7 @@ def test_import_boundaries_sets_polygons_and_centroids(tmp_path: Path) -> None:
     before = BoundaryImport.objects.count()
     call_command("import_boundaries", str(path), stdout=io.StringIO())
     gambir = Region.objects.get(code="31.71.01.1001")
-    assert json.loads(gambir.geometry)["type"] == "Polygon"
+    assert json.loads(gambir.boundary.geometry)["type"] == "Polygon"
     assert gambir.centroid_lat == pytest.approx(-6.15) and gambir.centroid_lon == pytest.approx(106.85)
     assert BoundaryImport.objects.count() == before + 1
 
@@ -161,11 +161,14 @@ def test_import_boundaries_sets_polygons_and_centroids(tmp_path: Path) -> None:
 def test_a_bad_boundary_file_is_refused_whole(
     tmp_path: Path, case: str, content: object, message: str
 ) -> None:
-    gambir_before = Region.objects.get(code="31.71.01.1001").geometry
+    gambir_before = (
+        RegionBoundary.objects.filter(region__code="31.71.01.1001").values_list("geometry").first()
+    )
     imports_before = BoundaryImport.objects.count()
     with pytest.raises(CommandError, match=message):
         call_command("import_boundaries", str(write(tmp_path, content)))
-    assert Region.objects.get(code="31.71.01.1001").geometry == gambir_before
+    after = RegionBoundary.objects.filter(region__code="31.71.01.1001").values_list("geometry").first()
+    assert after == gambir_before
     assert BoundaryImport.objects.count() == imports_before
 
 

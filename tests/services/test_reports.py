@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Status, UnitKind
-from aduan.models import BoundaryImport, Region, Report, Reporter, ReportEvent, Unit
+from aduan.models import BoundaryImport, Region, RegionBoundary, Report, Reporter, ReportEvent, Unit
 from aduan.services import reports
 from aduan.services.reports import InvalidInput, NewReport, ReporterInput
 from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
@@ -49,10 +49,11 @@ def submit(**fields: object) -> reports.Submitted:
 def gambir_polygon() -> None:
     """Without ../shared/data there are no polygons: give Gambir a square around Monas for these tests."""
     gambir = Region.objects.get(code="31.71.01.1001")
-    if not gambir.geometry:
+    if not RegionBoundary.objects.filter(region=gambir).exists():
         square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        gambir.geometry = json.dumps({"type": "Polygon", "coordinates": [square]})
-        gambir.save()
+        RegionBoundary.objects.create(
+            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
+        )
         BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
 
 
@@ -98,7 +99,7 @@ def test_a_point_outside_jakarta_goes_to_triage(shared_data: object) -> None:
 
 
 def test_without_polygons_a_point_goes_to_triage_never_to_a_guess() -> None:
-    Region.objects.update(geometry="")
+    RegionBoundary.objects.all().delete()
     BoundaryImport.objects.all().delete()
     report = submit(lat=MONAS[0], lon=MONAS[1]).report
     assert report.holder.code == "TRIASE" and report.kelurahan is None

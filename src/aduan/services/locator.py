@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from aduan.domain.geo import KelurahanIndex, parse_geometry
 from aduan.domain.routing import Location, LocationSource, NoLocationReason
-from aduan.models import BoundaryImport, Region
+from aduan.models import BoundaryImport, Region, RegionBoundary
 
 # How often a running process looks whether `aduan import-boundaries` ran elsewhere (one cheap query).
 RECHECK_SECONDS = 30.0
@@ -33,13 +33,16 @@ def _current_version() -> int:
 
 
 def _build(version: int) -> _Loaded:
-    rows = Region.objects.filter(level=Region.Level.KELURAHAN).values_list("id", "code", "name", "geometry")
-    polygons = []
-    names: dict[str, tuple[int, str]] = {}
-    for region_id, code, name, geometry in rows:
-        names[code] = (region_id, name)
-        if geometry:
-            polygons.append((code, parse_geometry(geometry)))
+    names = {
+        code: (region_id, name)
+        for region_id, code, name in Region.objects.filter(level=Region.Level.KELURAHAN).values_list(
+            "id", "code", "name"
+        )
+    }
+    boundaries = RegionBoundary.objects.filter(region__level=Region.Level.KELURAHAN).values_list(
+        "region__code", "geometry"
+    )
+    polygons = [(code, parse_geometry(geometry)) for code, geometry in boundaries]
     return _Loaded(version, KelurahanIndex(polygons), names, time.monotonic())
 
 

@@ -17,7 +17,7 @@ from aduan.domain.errors import DomainError
 from aduan.domain.geo import parse_geometry
 from aduan.domain.lifecycle import UnitKind
 from aduan.domain.routing import TRIAGE_UNIT_CODE, kelurahan_unit_code
-from aduan.models import Agency, BoundaryImport, Category, Region, Unit
+from aduan.models import Agency, BoundaryImport, Category, Region, RegionBoundary, Unit
 from aduan.services import locator
 
 JAKARTA_PROVINCE = "31"
@@ -289,9 +289,11 @@ def import_boundaries(path: Path) -> BoundaryResult:
         raise DomainError("bad_file", f"{path.name}: tidak ada kode yang cocok dengan wilayah yang dimuat.")
     (level,) = levels
     with transaction.atomic():
+        regions = dict(Region.objects.filter(code__in=parsed).values_list("code", "id"))
         for code, (geometry_json, lat, lon) in parsed.items():
-            Region.objects.filter(code=code).update(
-                geometry=geometry_json, centroid_lat=lat, centroid_lon=lon
+            Region.objects.filter(code=code).update(centroid_lat=lat, centroid_lon=lon)
+            RegionBoundary.objects.update_or_create(
+                region_id=regions[code], defaults={"geometry": geometry_json}
             )
         BoundaryImport.objects.create(
             level=level, source=str(path)[:300], count=len(parsed), repaired=repaired

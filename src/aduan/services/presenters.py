@@ -22,7 +22,8 @@ def created_payload(result: Submitted) -> dict[str, Any]:
         "category": code_name(report.category),
         "kelurahan": code_name(report.kelurahan),
         "holder": code_name(report.holder),
-        "cluster": reports.cluster_ticket(report),
+        # A report that was just created cannot have others merged into it yet.
+        "cluster": None if result.created else reports.cluster_ticket(report),
         "access_token": result.access_token,
         "created": result.created,
     }
