@@ -169,8 +169,15 @@ def test_unknown_ticket_is_an_indonesian_404(client):
     assert "Laporan tidak ditemukan" in text(response)
 
 
-def test_english_locale_from_the_browser(client):
-    page = text(client.get("/", HTTP_ACCEPT_LANGUAGE="en"))
+def test_indonesian_first_even_when_the_phone_asks_for_english(client):
+    page = text(client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"))
+    assert "Laporkan masalah di Jakarta" in page
+    assert "Report a problem in Jakarta" not in page
+
+
+def test_english_when_chosen(client, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = text(client.get("/"))
     assert "Report a problem in Jakarta" in page
     assert "Laporkan masalah di Jakarta" not in page
 
