@@ -64,6 +64,16 @@ DATABASES = {
         os.environ.get("ADUAN_DATABASE_URL", _default_sqlite), conn_max_age=600, conn_health_checks=True
     )
 }
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Under ASGI each request may run its sync code in a fresh thread, so per-thread persistent
+    # connections pile up (and run out); a process-wide pool reuses them instead.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": int(os.environ.get("ADUAN_DB_POOL_MIN", 2)),
+        "max_size": int(os.environ.get("ADUAN_DB_POOL_MAX", 8)),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
