@@ -16,6 +16,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 SHARED_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
 
@@ -49,10 +50,11 @@ def run(verbose: bool) -> None:
     if data:
         body["category"] = "JALAN"
 
-    def post() -> dict[str, object]:
+    def post() -> dict[str, Any]:
         response = client.post("/api/v1/reports", json.dumps(body), content_type="application/json")
         assert response.status_code == 201, response.content
-        return response.json()
+        payload: dict[str, Any] = response.json()
+        return payload
 
     post()  # warm-up: builds the kelurahan index once per process
     with CaptureQueriesContext(connection) as posted:

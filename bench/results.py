@@ -6,6 +6,7 @@ import json
 import os
 import platform
 import subprocess
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
@@ -52,6 +53,24 @@ def _cpu_model() -> str:
     return platform.processor() or "unknown"
 
 
+def cpu_busy_share(seconds: float = 1.0) -> float:
+    """The share of all CPUs that was busy over ``seconds`` (from /proc/stat; 0.0 where there is none)."""
+
+    def sample() -> tuple[int, int]:
+        fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+        idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+        return sum(fields), idle
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except OSError:
+        return 0.0
+    total = total1 - total0
+    return round(1 - (idle1 - idle0) / total, 3) if total else 0.0
+
+
 def machine_info(**extra: str) -> dict[str, Any]:
     versions = {name: metadata.version(name) for name in ("django", "django-ninja", "uvicorn", "psycopg")}
     return {
@@ -61,7 +80,8 @@ def machine_info(**extra: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "packages": versions,
         "git_commit": _git("rev-parse", "HEAD") or "unknown",
-        "git_dirty": bool(_git("status", "--porcelain", "--untracked-files=no")),
+        # Whether the code under test differs from that commit (bench/ itself does not count).
+        "src_dirty": bool(_git("status", "--porcelain", "--", "src", "pyproject.toml")),
         **extra,
     }
 
@@ -79,39 +99,42 @@ def _verdict(record: dict[str, Any]) -> str:
     return "—" if met is None else "yes" if met else "NO"
 
 
-def _row(record: dict[str, Any]) -> list[str]:
+COLUMNS = (
+    "run", "rate / mean", "p50", "p99", "non-2xx/err", "srv cpu ms/req", "other cpu s",
+    "goal (DESIGN §11)", "met", "rows vs 201s",
+)  # fmt: skip
+
+
+def _cells(record: dict[str, Any]) -> dict[str, str]:
     figures = record["results"]
+    cells = {"run": record["name"], "goal (DESIGN §11)": record["goal"], "met": _verdict(record)}
     if record["benchmark"] == "locate":
-        measured = f"{figures['mean_us']} µs"
-        return [
-            record["name"],
-            measured,
-            "",
-            f"{figures['p99_us']} µs",
-            "",
-            record["goal"],
-            _verdict(record),
-            "",
-        ]
+        return cells | {"rate / mean": f"{figures['mean_us']} µs", "p99": f"{figures['p99_us']} µs"}
     latency = figures["latency_ms"]
-    return [
-        record["name"],
-        f"{figures['requests_per_s']:,.0f}/s",
-        f"{latency['p50']} ms",
-        f"{latency['p99']} ms",
-        f"{figures['non_2xx']}/{figures['socket_errors_total']}",
-        record["goal"],
-        _verdict(record),
-        record.get("db_check", {}).get("verdict", ""),
-    ]
+    return cells | {
+        "rate / mean": f"{figures['requests_per_s']:,.0f}/s",
+        "p50": f"{latency['p50']} ms",
+        "p99": f"{latency['p99']} ms",
+        "non-2xx/err": f"{figures['non_2xx']}/{figures['socket_errors_total']}",
+        "srv cpu ms/req": str(figures.get("server_cpu_ms_per_request", "")),
+        "other cpu s": str(figures.get("cpu_seconds", {}).get("other", "")),
+        "rows vs 201s": record.get("db_check", {}).get("verdict", ""),
+    }
 
 
 def print_table(records: list[dict[str, Any]]) -> None:
-    header = ["run", "rate / mean", "p50", "p99", "non-2xx/err", "goal (DESIGN §11)", "met", "rows vs 201s"]
-    rows = [header, *(_row(r) for r in records)]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    rows = [list(COLUMNS), *([_cells(r).get(column, "") for column in COLUMNS] for r in records)]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
     print()
     for number, row in enumerate(rows):
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
         if number == 0:
             print("  ".join("-" * width for width in widths))
+
+
+def saved_records() -> list[dict[str, Any]]:
+    """The records in bench/results, in the order a full run writes them."""
+    order = [f"{b}-{d}-w{w}" for d in ("sqlite", "postgresql") for w in (1, 2) for b in ("intake", "get")]
+    order.append("locate")
+    paths = {path.stem: path for path in RESULTS_DIR.glob("*.json")}
+    return [json.loads(paths[name].read_text(encoding="utf-8")) for name in order if name in paths]

@@ -15,7 +15,7 @@ Every run writes bench/results/<name>.json and the closing table compares them w
 Environment: ADUAN_BENCH_SECONDS (measured seconds per run, default 10), ADUAN_BENCH_WARMUP
 (default 3), ADUAN_BENCH_CONNECTIONS (16), ADUAN_BENCH_THREADS (2), ADUAN_BENCH_POSTGRES, ADUAN_BENCH_ONLY
 (comma-separated run names or prefixes, e.g. "intake-postgresql,locate").
-See docs/benchmarks.md.
+`bench/run.py --table` prints the table of the saved results without measuring. See docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -27,9 +27,12 @@ import signal
 import sys
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import cpu
 import loadgen
 import results
 import servers
@@ -45,6 +48,7 @@ LOCATE_POINTS = 100_000
 WORKER_COUNTS = (1, 2)
 # A mix of categories whose routing differs (kelurahan handles: minor / no / yes).
 CATEGORIES = ("JALAN", "PJU", "SAMPAH", "SALURAN", "TROTOAR", "PKL")
+GOALS = {"intake": results.INTAKE_GOAL, "get": results.GET_GOAL, "locate": results.LOCATE_GOAL}
 
 
 def load_shape() -> LoadShape:
@@ -74,7 +78,7 @@ def shared_data() -> Path | None:
 
 
 def valid_categories(data: Path | None) -> list[str]:
-    if data is None:
+    if data is None or not (data / "categories.csv").is_file():
         return []
     with (data / "categories.csv").open(encoding="utf-8") as handle:
         known = {row["code"] for row in csv.DictReader(handle)}
@@ -103,21 +107,6 @@ def databases(stack: contextlib.ExitStack) -> Iterator[Database]:
     yield Database("postgresql", url, var_dir)
 
 
-def server_parameters(
-    database: Database, workers: int, shape: LoadShape, data: Path | None
-) -> dict[str, Any]:
-    return {
-        "database": database.name,
-        "database_url": database.url if database.name != "sqlite" else "sqlite (fresh file in a temp dir)",
-        "server": f"uvicorn aduan.asgi:application --workers {workers} --no-access-log",
-        "workers": workers,
-        "load": shape.as_dict(),
-        "seed": SEED,
-        "bbox": {"lat": loadgen.LAT_RANGE, "lon": loadgen.LON_RANGE},
-        "shared_data": str(data) if data else None,
-    }
-
-
 def db_check(rows_created: int, figures: dict[str, Any]) -> dict[str, Any]:
     """Rows written during the measured run against the 201s wrk saw.
 
@@ -142,6 +131,19 @@ def db_check(rows_created: int, figures: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Target:
+    """A running server: its database, worker count, port and the row counter of its database."""
+
+    database: Database
+    workers: int
+    server: servers.Server
+    counter: servers.ReportCounter
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.port}{path}"
+
+
 class Session:
     """What every run shares: wrk, the load shape, machine info, the work dir and the records."""
 
@@ -157,9 +159,7 @@ class Session:
     def record(
         self, name: str, benchmark: str, parameters: dict[str, Any], figures: dict[str, Any], **extra: Any
     ) -> None:
-        goal = {"intake": results.INTAKE_GOAL, "get": results.GET_GOAL, "locate": results.LOCATE_GOAL}[
-            benchmark
-        ]
+        goal = GOALS[benchmark]
         judged = benchmark != "intake" or parameters.get("database") == "postgresql"
         record = {
             "benchmark": benchmark,
@@ -174,55 +174,87 @@ class Session:
         self.records.append({"name": name, **record})
         print(f"bench: wrote {path.relative_to(results.REPO)}", flush=True)
 
-    def measure(self, url: str, request_file: Path, method: str) -> dict[str, Any]:
-        """A warm-up run whose figures are dropped, then the measured run."""
-        loadgen.run_wrk(self.wrk, url, request_file, method, self.shape, self.shape.warmup_seconds)
-        raw = loadgen.run_wrk(self.wrk, url, request_file, method, self.shape, self.shape.seconds)
-        return loadgen.summarize(raw)
+    def parameters(self, target: Target, **extra: Any) -> dict[str, Any]:
+        database = target.database
+        return {
+            "database": database.name,
+            "database_url": database.url
+            if database.name != "sqlite"
+            else "sqlite (fresh file in a temp dir)",
+            "server": f"uvicorn aduan.asgi:application --workers {target.workers} --no-access-log",
+            "workers": target.workers,
+            "load": self.shape.as_dict(),
+            "seed": SEED,
+            "bbox": {"lat": loadgen.LAT_RANGE, "lon": loadgen.LON_RANGE},
+            "shared_data": str(self.data) if self.data else None,
+            **extra,
+        }
 
-    def intake(self, database: Database, workers: int, port: int) -> None:
-        name = f"intake-{database.name}-w{workers}"
+    def wrk_run(self, url: str, request_file: Path, method: str, seconds: float) -> dict[str, Any]:
+        return loadgen.run_wrk(self.wrk, url, request_file, method, self.shape, seconds)
+
+    def measured_run(self, target: Target, url: str, request_file: Path, method: str) -> dict[str, Any]:
+        """The measured wrk run, with the CPU seconds each party used meanwhile."""
+        database = urlsplit(target.database.url).path.lstrip("/") if target.database.name != "sqlite" else ""
+        before = cpu.snapshot()
+        figures = loadgen.summarize(self.wrk_run(url, request_file, method, self.shape.seconds))
+        used = cpu.busy_seconds(before, cpu.snapshot(), target.server.group, database)
+        figures["cpu_seconds"] = used
+        if figures["requests"]:
+            figures["server_cpu_ms_per_request"] = round(used["server"] * 1000 / figures["requests"], 2)
+        return figures
+
+    def intake(self, target: Target) -> None:
+        name = f"intake-{target.database.name}-w{target.workers}"
         bodies = loadgen.report_bodies(INTAKE_BODIES, SEED, self.categories)
         request_file = loadgen.write_lines(self.work / "intake.jsonl", [loadgen.json_line(b) for b in bodies])
-        url = f"http://127.0.0.1:{port}/api/v1/reports"
+        url = target.url("/api/v1/reports")
         print(
             f"bench: {name}: warm-up {self.shape.warmup_seconds:g} s, then {self.shape.seconds:g} s",
             flush=True,
         )
-        loadgen.run_wrk(self.wrk, url, request_file, "POST", self.shape, self.shape.warmup_seconds)
-        before = servers.settled_report_count(database)
-        raw = loadgen.run_wrk(self.wrk, url, request_file, "POST", self.shape, self.shape.seconds)
-        figures = loadgen.summarize(raw)
-        check = db_check(servers.settled_report_count(database) - before, figures)
-        parameters = server_parameters(database, workers, self.shape, self.data)
-        parameters.update(bodies=len(bodies), categories=self.categories)
+        self.wrk_run(url, request_file, "POST", self.shape.warmup_seconds)
+        before = target.counter.settled()
+        figures = self.measured_run(target, url, request_file, "POST")
+        check = db_check(target.counter.settled() - before, figures)
+        parameters = self.parameters(target, bodies=len(bodies), categories=self.categories)
         self.record(name, "intake", parameters, figures, db_check=check)
 
-    def get(self, database: Database, workers: int, port: int) -> None:
-        name = f"get-{database.name}-w{workers}"
+    def get(self, target: Target) -> None:
+        name = f"get-{target.database.name}-w{target.workers}"
         print(
             f"bench: {name}: creating {GET_REPORTS} reports, warm-up, then {self.shape.seconds:g} s",
             flush=True,
         )
-        tickets = loadgen.post_reports(port, loadgen.report_bodies(GET_REPORTS, SEED + 1, self.categories))
+        bodies = loadgen.report_bodies(GET_REPORTS, SEED + 1, self.categories)
+        tickets, failures = loadgen.post_reports(target.server.port, bodies)
         request_file = loadgen.write_lines(self.work / "get.txt", [f"/api/v1/reports/{t}" for t in tickets])
-        figures = self.measure(f"http://127.0.0.1:{port}/", request_file, "GET")
-        parameters = server_parameters(database, workers, self.shape, self.data)
-        parameters.update(tickets=len(tickets))
+        url = target.url("/")
+        self.wrk_run(url, request_file, "GET", self.shape.warmup_seconds)
+        figures = self.measured_run(target, url, request_file, "GET")
+        parameters = self.parameters(target, tickets=len(tickets), create_failures=failures)
         self.record(name, "get", parameters, figures)
 
     def serve(self, database: Database) -> None:
         print(f"bench: {database.name}: aduan migrate && aduan setup", flush=True)
         servers.prepare(database, self.data)
-        for workers in WORKER_COUNTS:
-            runs = [run for run in ("intake", "get") if wanted(f"{run}-{database.name}-w{workers}")]
-            if not runs:
-                continue
-            log = self.work / f"uvicorn-{database.name}-w{workers}.log"
-            with servers.uvicorn(database, workers, log) as port:
-                print(f"bench: {database.name}: uvicorn --workers {workers} on 127.0.0.1:{port}", flush=True)
-                for run in runs:
-                    getattr(self, run)(database, workers, port)
+        counter = servers.ReportCounter(database)
+        try:
+            for workers in WORKER_COUNTS:
+                runs = [run for run in ("intake", "get") if wanted(f"{run}-{database.name}-w{workers}")]
+                if not runs:
+                    continue
+                log = self.work / f"uvicorn-{database.name}-w{workers}.log"
+                with servers.uvicorn(database, workers, log) as server:
+                    print(
+                        f"bench: {database.name}: uvicorn --workers {workers} on port {server.port}",
+                        flush=True,
+                    )
+                    target = Target(database, workers, server, counter)
+                    for run in runs:
+                        getattr(self, run)(target)
+        finally:
+            counter.close()
 
     def locate(self) -> None:
         if self.data is None or not (self.data / BOUNDARIES).is_file():
@@ -238,12 +270,27 @@ class Session:
         self.record("locate", "locate", parameters, figures)
 
 
+def warn_if_busy() -> None:
+    busy = results.cpu_busy_share()
+    if busy > 0.2:
+        print(
+            f"bench: WARNING the CPUs are already {busy:.0%} busy before the benchmark starts; "
+            "other work on this machine lowers every figure (see cpu_seconds.other in the results)."
+        )
+
+
 def _interrupt(signum: int, frame: object) -> None:
     raise KeyboardInterrupt(f"signal {signum}")
 
 
 def main() -> int:
-    signal.signal(signal.SIGTERM, _interrupt)  # a `kill` stops the servers like Ctrl-C does
+    if sys.argv[1:] == ["--table"]:
+        results.print_table(results.saved_records())
+        return 0
+    # Ctrl-C and `kill` both unwind through the ExitStack, which stops the servers and removes temp
+    # dirs; SIGINT is set explicitly because a shell may start background jobs with it ignored.
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     shape = load_shape()
     wrk = loadgen.ensure_wrk()
     data = shared_data()
@@ -252,6 +299,7 @@ def main() -> int:
             work = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aduan-bench-")))
             session = Session(wrk, shape, data, work)
             print(f"bench: wrk {shape.threads} threads, {shape.connections} connections, {shape.seconds:g} s")
+            warn_if_busy()
             for database in databases(stack):
                 session.serve(database)
             if wanted("locate"):

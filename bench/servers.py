@@ -65,7 +65,8 @@ def recreate_postgres(url: str) -> str:
     with psycopg.connect(maintenance, autocommit=True, connect_timeout=3) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-        return str(connection.execute("SHOW server_version").fetchone()[0])
+        row = connection.execute("SHOW server_version").fetchone()
+        return str(row[0]) if row else "unknown"
 
 
 def aduan(database: Database, *args: str) -> str:
@@ -132,9 +133,15 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@dataclass(frozen=True)
+class Server:
+    port: int
+    group: int  # the process group of uvicorn and its workers
+
+
 @contextlib.contextmanager
-def uvicorn(database: Database, workers: int, log_path: Path) -> Iterator[int]:
-    """Runs `uvicorn aduan.asgi:application` on a free loopback port until the block ends; yields the port.
+def uvicorn(database: Database, workers: int, log_path: Path) -> Iterator[Server]:
+    """Runs `uvicorn aduan.asgi:application` on a free loopback port until the block ends.
 
     The server runs in its own process group, so stopping it (also on Ctrl-C or an error) stops its
     worker processes too, and a Ctrl-C in the terminal reaches only this script.
@@ -151,7 +158,7 @@ def uvicorn(database: Database, workers: int, log_path: Path) -> Iterator[int]:
         )
         try:
             wait_until_up(server, port, log_path)
-            yield port
+            yield Server(port, server.pid)
         finally:
             stop(server)
 
