@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aduan.services import locator
+from aduan.services import locator, lookups
 
 SHARED_DATA = Path(
     os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
@@ -49,10 +49,13 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 
 @pytest.fixture(autouse=True)
 def _fresh_locator() -> Iterator[None]:
-    # The polygon index is cached per process; a test that changes polygons must not leak into the next.
+    # The polygon index and the lookups are cached per process; a test's rolled-back rows must not
+    # linger in them for the next test.
     locator.reset()
+    lookups.clear()
     yield
     locator.reset()
+    lookups.clear()
 
 
 @pytest.fixture

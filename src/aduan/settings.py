@@ -25,10 +25,12 @@ INSTALLED_APPS = [
     "aduan",
 ]
 
+# Under ASGI, Django hops threads around every middleware that runs in async mode. With one sync-only
+# middleware innermost (WhiteNoise), the whole chain runs in sync mode on one thread: three hops per
+# request instead of about fifteen (measured in docs/benchmarks.md). WhiteNoise still serves static files.
 MIDDLEWARE = [
     "aduan.api.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.web.language.IndonesianFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -36,6 +38,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -118,5 +121,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {"aduan": {"handlers": ["console"], "level": os.environ.get("ADUAN_LOG_LEVEL", "INFO")}},
+    "loggers": {
+        "aduan": {"handlers": ["console"], "level": os.environ.get("ADUAN_LOG_LEVEL", "INFO")},
+        # Server errors (500) with their traceback; without this they vanish under uvicorn.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }

@@ -355,3 +355,17 @@ def test_random_service_calls_keep_state_and_events_in_step(
         report.refresh_from_db()
         assert report.events.count() == 1 + accepted  # every accepted action left exactly one event
         assert reports.project(report) == report.state()
+
+
+def test_a_ticket_collision_draws_another_ticket_and_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    taken = submit().report.ticket
+    drawn = iter([taken, taken, "Z9Z9-Z9Z9"])  # the random source repeats a taken ticket twice
+    monkeypatch.setattr(reports, "new_ticket", lambda: next(drawn))
+    before = counts()
+    report = submit(reporter=ReporterInput(name="Ani")).report
+    assert report.ticket == "Z9Z9-Z9Z9"
+    assert counts() == (
+        before[0] + 1,
+        before[1] + 1,
+        before[2] + 1,
+    )  # no half-written reporter from the retries

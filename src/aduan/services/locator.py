@@ -19,7 +19,7 @@ RECHECK_SECONDS = 30.0
 class _Loaded:
     version: int
     index: KelurahanIndex
-    names: dict[str, tuple[int, str]]  # kelurahan code → (region id, name)
+    regions: dict[str, Region]  # kelurahan code → its Region (id, code, name only)
     checked_at: float
 
 
@@ -33,17 +33,14 @@ def _current_version() -> int:
 
 
 def _build(version: int) -> _Loaded:
-    names = {
-        code: (region_id, name)
-        for region_id, code, name in Region.objects.filter(level=Region.Level.KELURAHAN).values_list(
-            "id", "code", "name"
-        )
+    regions = {
+        r.code: r for r in Region.objects.filter(level=Region.Level.KELURAHAN).only("id", "code", "name")
     }
     boundaries = RegionBoundary.objects.filter(region__level=Region.Level.KELURAHAN).values_list(
         "region__code", "geometry"
     )
     polygons = [(code, parse_geometry(geometry)) for code, geometry in boundaries]
-    return _Loaded(version, KelurahanIndex(polygons), names, time.monotonic())
+    return _Loaded(version, KelurahanIndex(polygons), regions, time.monotonic())
 
 
 def loaded() -> _Loaded:
@@ -60,7 +57,7 @@ def loaded() -> _Loaded:
         if current is None or current.version != version:
             current = _build(version)
         else:
-            current = _Loaded(current.version, current.index, current.names, time.monotonic())
+            current = _Loaded(current.version, current.index, current.regions, time.monotonic())
         _loaded = current
         return current
 
@@ -83,8 +80,10 @@ def valid_point(lat: float | None, lon: float | None) -> bool:
     )
 
 
-def locate(lat: float | None, lon: float | None) -> tuple[Location, int | None]:
-    """The Location of a point, and the Region id of its kelurahan (None when there is none)."""
+def locate(lat: float | None, lon: float | None) -> tuple[Location, Region | None]:
+    """The Location of a point, and its kelurahan's Region (None when there is none).
+
+    The Region is shared by every report of this process: read it, never change it."""
     if lat is None or lon is None:
         return Location(None, LocationSource.NONE, NoLocationReason.NO_POINT), None
     state = loaded()
@@ -93,6 +92,6 @@ def locate(lat: float | None, lon: float | None) -> tuple[Location, int | None]:
     found = state.index.locate(lat, lon)
     if found is None:
         return Location(None, LocationSource.NONE, NoLocationReason.OUTSIDE_JAKARTA), None
-    region_id, name = state.names[found.code]
+    region = state.regions[found.code]
     source = LocationSource.POINT if found.exact else LocationSource.POINT_NEAR_EDGE
-    return Location(found.code, source, None, found.distance_m, name), region_id
+    return Location(found.code, source, None, found.distance_m, region.name), region

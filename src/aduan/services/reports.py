@@ -21,10 +21,10 @@ from aduan.domain.calendar import working_days_between
 from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
-from aduan.domain.routing import CategoryGuess, decide_holder
+from aduan.domain.routing import CategoryGuess, RoutingDecision, decide_holder
 from aduan.domain.tickets import new_ticket, normalize_ticket
-from aduan.models import Category, Officer, Report, Reporter, ReportEvent, Unit
-from aduan.services import locator
+from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, Unit
+from aduan.services import locator, lookups
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -118,7 +118,7 @@ def _validate(new: NewReport) -> tuple[dict[str, str], Category | None]:
             errors["reporter.email"] = "Alamat surel tidak valid."
     category = None
     if new.category:
-        category = Category.objects.filter(code=new.category, active=True).select_related("agency").first()
+        category = lookups.active_category(new.category)
         if category is None:
             errors["category"] = f"Kategori '{new.category}' tidak dikenal."
     return errors, category
@@ -137,75 +137,81 @@ def submit_report(new: NewReport) -> Submitted:
         if existing is not None:
             return Submitted(existing, None, False)
 
-    location, region_id = locator.locate(new.lat, new.lon)
+    location, region = locator.locate(new.lat, new.lon)
     guess = CategoryGuess(category.code, 1.0, category.kelurahan_handles) if category is not None else None
     decision = decide_holder(location, guess)
-    holder = Unit.objects.filter(code=decision.holder_code, active=True).first()
+    holder = lookups.active_unit(decision.holder_code)
     if holder is None:
         raise DomainError("configuration", f"Unit {decision.holder_code} belum ada: jalankan `aduan setup`.")
 
     token = secrets.token_urlsafe(24)
-    try:
-        with transaction.atomic():
-            reporter = None
-            if not new.reporter.is_empty():
-                reporter = Reporter.objects.create(
-                    name=new.reporter.name.strip(),
-                    phone=new.reporter.phone.strip(),
-                    email=new.reporter.email.strip(),
-                )
-            report = _insert_with_unique_ticket(
-                jenis=new.jenis,
-                category=category,
-                description=new.description.strip(),
-                lat=new.lat,
-                lon=new.lon,
-                address=new.address.strip(),
-                landmark=new.landmark.strip(),
-                kelurahan_id=region_id,
-                status=Status.MENUNGGU,
-                holder=holder,
-                first_holder=holder,
-                visibility=new.visibility,
-                reporter=reporter,
-                channel=new.channel,
-                external_id=new.external_id,
-                access_token_hash=hash_token(token),
-            )
-            ReportEvent.objects.create(
-                report=report,
-                action=Action.SUBMIT,
-                actor_kind=ReportEvent.ActorKind.SYSTEM,
-                from_status="",
-                to_status=Status.MENUNGGU,
-                holder=holder,
-                reason=decision.reason,
-                data={"routing": decision.facts, "channel": new.channel},
-            )
-    except IntegrityError:
-        # Two deliveries of one (channel, external_id) raced; the other one won.
-        if new.external_id:
-            existing = Report.objects.filter(channel=new.channel, external_id=new.external_id).first()
-            if existing is not None:
-                return Submitted(existing, None, False)
-        raise
-    return Submitted(report, token, True)
-
-
-def _insert_with_unique_ticket(**fields: Any) -> Report:
-    for _ in range(5):
+    for attempt in range(_TICKET_ATTEMPTS):
         try:
-            with transaction.atomic():  # a savepoint: a ticket collision must not doom the outer transaction
-                return Report.objects.create(ticket=new_ticket(), **fields)
+            report = _store_new_report(new, category, region, holder, decision, token)
         except IntegrityError:
-            if (
-                fields.get("external_id")
-                and Report.objects.filter(
-                    channel=fields["channel"], external_id=fields["external_id"]
-                ).exists()
-            ):
+            # Either another delivery of this (channel, external_id) won the race, or — about once in
+            # 10^7 reports at a million reports — the random ticket was taken: then draw another.
+            if new.external_id:
+                existing = Report.objects.filter(channel=new.channel, external_id=new.external_id).first()
+                if existing is not None:
+                    return Submitted(existing, None, False)
+            if attempt == _TICKET_ATTEMPTS - 1:
                 raise
-    raise DomainError("ticket_exhausted", "Tidak dapat membuat nomor tiket unik; coba lagi.")
+            continue
+        return Submitted(report, token, True)
+    raise AssertionError("unreachable")
+
+
+_TICKET_ATTEMPTS = 4
+
+
+def _store_new_report(
+    new: NewReport,
+    category: Category | None,
+    region: Region | None,
+    holder: Unit,
+    decision: RoutingDecision,
+    token: str,
+) -> Report:
+    """The report, its reporter and its first event in one transaction (no savepoint on the hot path)."""
+    with transaction.atomic():
+        reporter = None
+        if not new.reporter.is_empty():
+            reporter = Reporter.objects.create(
+                name=new.reporter.name.strip(),
+                phone=new.reporter.phone.strip(),
+                email=new.reporter.email.strip(),
+            )
+        report = Report.objects.create(
+            ticket=new_ticket(),
+            jenis=new.jenis,
+            category=category,
+            description=new.description.strip(),
+            lat=new.lat,
+            lon=new.lon,
+            address=new.address.strip(),
+            landmark=new.landmark.strip(),
+            kelurahan=region,
+            status=Status.MENUNGGU,
+            holder=holder,
+            first_holder=holder,
+            visibility=new.visibility,
+            reporter=reporter,
+            channel=new.channel,
+            external_id=new.external_id,
+            access_token_hash=hash_token(token),
+        )
+        ReportEvent.objects.create(
+            report=report,
+            action=Action.SUBMIT,
+            actor_kind=ReportEvent.ActorKind.SYSTEM,
+            from_status="",
+            to_status=Status.MENUNGGU,
+            holder=holder,
+            reason=decision.reason,
+            data={"routing": decision.facts, "channel": new.channel},
+        )
+    return report
 
 
 # ---------------------------------------------------------------- the lifecycle actions
