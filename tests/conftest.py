@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aduan.services import locator, lookups
+from aduan.services import locator, lookups, presenters
 
 SHARED_DATA = Path(
     os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
@@ -53,9 +53,11 @@ def _fresh_locator() -> Iterator[None]:
     # linger in them for the next test.
     locator.reset()
     lookups.clear()
+    presenters.clear_public_cache()
     yield
     locator.reset()
     lookups.clear()
+    presenters.clear_public_cache()
 
 
 @pytest.fixture

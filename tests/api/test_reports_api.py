@@ -216,3 +216,26 @@ def test_the_openapi_document_describes_the_report_contract(client: Client) -> N
     )
     public = document["components"]["schemas"]["ReportPublic"]["properties"]
     assert not {"reporter", "name", "phone", "email"} & set(public)
+
+
+def test_the_public_view_follows_every_change_and_matches_its_schema(client: Client) -> None:
+    from aduan.api.schemas import ReportPublic
+    from aduan.services import reports
+    from tests.factories import officer_at
+
+    first = post(client, {"channel": "web", "description": "Got mampet"}).json()["ticket"]
+    second = post(client, {"channel": "sms", "description": "Got mampet, bau"}).json()["ticket"]
+    before = client.get(f"/api/v1/reports/{first}").json()
+    ReportPublic.model_validate(before)
+    assert client.get(f"/api/v1/reports/{first}").json() == before  # served again, unchanged
+
+    triase = officer_at("TRIASE").user
+    reports.accept(first, triase)
+    after_accept = client.get(f"/api/v1/reports/{first}").json()
+    assert after_accept["status"] == "proses" and len(after_accept["timeline"]) == 2
+
+    reports.merge(second, triase, first, "Saluran yang sama")
+    merged = client.get(f"/api/v1/reports/{first}").json()
+    assert merged["cluster"] == first  # the survivor shows its cluster as soon as it forms
+    assert client.get(f"/api/v1/reports/{second}").json()["status"] == "duplikat"
+    ReportPublic.model_validate(merged)

@@ -12,8 +12,8 @@ from ninja.errors import HttpError, ValidationError
 from aduan.api.limits import too_large_response
 from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic
 from aduan.domain.errors import DomainError
-from aduan.services import reports
-from aduan.services.presenters import created_payload, public_payload
+from aduan.services import presenters, reports
+from aduan.services.presenters import created_payload
 from aduan.services.reports import InvalidInput, NewReport, NotFound, ReporterInput
 
 api = NinjaAPI(
@@ -129,9 +129,9 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status:
 
 
 @v1.get("/reports/{ticket}", response={200: ReportPublic, 404: ErrorOut}, summary="Lihat laporan (publik)")
-def get_report(request: HttpRequest, ticket: str, token: str = "") -> dict[str, Any]:
-    report = reports.get_report(ticket)
-    return public_payload(report, show_private=reports.check_access_token(report, token))
+def get_report(request: HttpRequest, ticket: str, token: str = "") -> HttpResponse:
+    # Rendered (and cached) by the presenter in the shape of ReportPublic; returned as is.
+    return HttpResponse(presenters.public_json(ticket, token), content_type="application/json")
 
 
 api.add_router("/v1/", v1)

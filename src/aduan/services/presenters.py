@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections import OrderedDict
+from datetime import datetime
 from typing import Any
 
+from ninja.responses import NinjaJSONEncoder
+
+from aduan.domain.tickets import normalize_ticket
 from aduan.models import Category, Region, Report, Unit
 from aduan.services import reports
-from aduan.services.reports import Submitted
+from aduan.services.reports import NotFound, Submitted
+
+# Rendered public views by report id, each valid for the report's updated_at: a reporter refreshing the
+# page costs one indexed query. Names of units and categories renamed by an admin age out after the TTL.
+PUBLIC_CACHE_SIZE = 10_000
+PUBLIC_CACHE_TTL = 300.0
+_public_cache: OrderedDict[int, tuple[datetime, float, bytes]] = OrderedDict()
+_public_lock = threading.Lock()
 
 
 def code_name(obj: Region | Unit | Category | None) -> dict[str, str] | None:
@@ -68,3 +83,47 @@ def public_payload(report: Report, show_private: bool = False) -> dict[str, Any]
         "closed_at": report.closed_at,
         "timeline": timeline,
     }
+
+
+def public_json(ticket: str, token: str = "") -> bytes:
+    """The public view of a report as JSON bytes; with the reporter's token, a private report in full."""
+    canonical = normalize_ticket(ticket)
+    rows = (
+        list(
+            Report.objects.filter(ticket=canonical)
+            .order_by()
+            .values_list("id", "updated_at", "visibility", "access_token_hash")[:1]
+        )
+        if canonical
+        else []
+    )
+    if not rows:
+        raise NotFound(f"Laporan {ticket}")
+    report_id, updated_at, visibility, token_hash = rows[0]
+    if visibility == Report.Visibility.PRIVATE and reports.token_matches(token_hash, token):
+        return _render(_load(report_id), show_private=True)  # the reporter's own view is never cached
+    with _public_lock:
+        hit = _public_cache.get(report_id)
+        if hit is not None and hit[0] == updated_at and hit[1] > time.monotonic():
+            _public_cache.move_to_end(report_id)
+            return hit[2]
+    body = _render(_load(report_id), show_private=False)
+    with _public_lock:
+        _public_cache[report_id] = (updated_at, time.monotonic() + PUBLIC_CACHE_TTL, body)
+        _public_cache.move_to_end(report_id)
+        while len(_public_cache) > PUBLIC_CACHE_SIZE:
+            _public_cache.popitem(last=False)
+    return body
+
+
+def clear_public_cache() -> None:
+    with _public_lock:
+        _public_cache.clear()
+
+
+def _load(report_id: int) -> Report:
+    return Report.objects.select_related("category", "kelurahan", "holder").get(pk=report_id)
+
+
+def _render(report: Report, show_private: bool) -> bytes:
+    return json.dumps(public_payload(report, show_private), cls=NinjaJSONEncoder).encode()

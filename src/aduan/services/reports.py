@@ -439,12 +439,19 @@ def merge(ticket: str, user: User | AnonymousUser, into_ticket: str, reason: str
         report.merged_into = into
         report.save(update_fields=["merged_into", "updated_at"])
         # Reports merged into this one earlier now follow the surviving case directly.
-        Report.objects.filter(merged_into=report).update(merged_into=into)
+        now = timezone.now()
+        Report.objects.filter(merged_into=report).update(merged_into=into, updated_at=now)
+        # The surviving case's cluster changed: its public view must not be served from a cache.
+        Report.objects.filter(pk=into.pk).update(updated_at=now)
     return report
 
 
+def token_matches(token_hash: str, token: str) -> bool:
+    return bool(token) and bool(token_hash) and hmac.compare_digest(token_hash, hash_token(token))
+
+
 def check_access_token(report: Report, token: str) -> bool:
-    return bool(token) and hmac.compare_digest(report.access_token_hash, hash_token(token))
+    return token_matches(report.access_token_hash, token)
 
 
 def dispute(ticket: str, access_token: str, reason: str) -> Report:
