@@ -176,9 +176,6 @@ class LoginView(auth_views.LoginView):
     template_name = "aduan/login.html"
     redirect_authenticated_user = True
 
-    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        return render(self.request, self.template_name, context, status=response_kwargs.get("status", 200))
-
 
 class LogoutView(auth_views.LogoutView):
     """POST only (Django's default); returns to the home page."""
