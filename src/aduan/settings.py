@@ -25,12 +25,10 @@ INSTALLED_APPS = [
     "aduan",
 ]
 
-# Under ASGI, Django hops threads around every middleware that runs in async mode. With one sync-only
-# middleware innermost (WhiteNoise), the whole chain runs in sync mode on one thread: three hops per
-# request instead of about fifteen (measured in docs/benchmarks.md). WhiteNoise still serves static files.
 MIDDLEWARE = [
     "aduan.api.limits.BodySizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aduan.web.language.IndonesianFirstMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -38,7 +36,6 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -60,6 +57,7 @@ TEMPLATES = [
 ]
 
 ASGI_APPLICATION = "aduan.asgi.application"
+WSGI_APPLICATION = "aduan.wsgi.application"
 
 _default_sqlite = f"sqlite:///{VAR_DIR / 'aduan.sqlite3'}"
 DATABASES = {
@@ -68,8 +66,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # Under ASGI each request may run its sync code in a fresh thread, so per-thread persistent
-    # connections pile up (and run out); a process-wide pool reuses them instead.
+    # A process-wide pool: connections survive requests without being tied to one thread.
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
@@ -79,7 +76,8 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Request threads are reused (asgi.py), so each keeps its connection instead of reopening it.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers work while one writer commits; IMMEDIATE makes writers queue on the
