@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db.models.signals import post_delete, post_save
 
@@ -20,27 +21,33 @@ _lock = threading.Lock()
 _categories: dict[str, tuple[float, Category | None]] = {}
 _units: dict[str, tuple[float, Unit | None]] = {}
 
+T = TypeVar("T")
+
+
+def _cached(store: dict[str, tuple[float, T | None]], code: str, load: Callable[[], T | None]) -> T | None:
+    hit = store.get(code)
+    if hit is not None and hit[0] > time.monotonic():
+        return hit[1]
+    value = load()
+    with _lock:
+        store[code] = (time.monotonic() + TTL_SECONDS, value)
+    return value
+
 
 def active_category(code: str) -> Category | None:
     """The active category with this code (with its agency), or None."""
-    hit = _categories.get(code)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    category = Category.objects.filter(code=code, active=True).select_related("agency").first()
-    with _lock:
-        _categories[code] = (time.monotonic() + TTL_SECONDS, category)
-    return category
+    return _cached(
+        _categories,
+        code,
+        lambda: Category.objects.filter(code=code, active=True).select_related("agency").first(),
+    )
 
 
 def active_unit(code: str) -> Unit | None:
     """The active unit with this code, or None."""
-    hit = _units.get(code)
-    if hit is not None and hit[0] > time.monotonic():
-        return hit[1]
-    unit = Unit.objects.filter(code=code, active=True).select_related("parent").first()
-    with _lock:
-        _units[code] = (time.monotonic() + TTL_SECONDS, unit)
-    return unit
+    return _cached(
+        _units, code, lambda: Unit.objects.filter(code=code, active=True).select_related("parent").first()
+    )
 
 
 def clear(*args: Any, **kwargs: Any) -> None:
