@@ -369,3 +369,33 @@ def test_a_ticket_collision_draws_another_ticket_and_loses_nothing(monkeypatch: 
         before[1] + 1,
         before[2] + 1,
     )  # no half-written reporter from the retries
+
+
+def test_a_crash_between_the_report_and_its_event_leaves_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    def crash(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("proses mati di tengah jalan")
+
+    before = counts()
+    monkeypatch.setattr(ReportEvent.objects, "create", crash)
+    with pytest.raises(RuntimeError):
+        submit(lat=MONAS[0], lon=MONAS[1], reporter=ReporterInput(name="Ani"))
+    assert counts() == before  # no report without its event, no orphan reporter
+
+
+def test_two_processes_delivering_one_message_at_once_make_one_case(committed_master_data: None) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    def deliver(_: int) -> tuple[str, bool]:
+        try:
+            result = submit(channel="whatsapp", external_id="wamid.HBgLNjI4MTIzNDU2Nzg5FQIAEhgUM0E")
+            return result.report.ticket, result.created
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        outcomes = list(pool.map(deliver, range(8)))
+    assert len({ticket for ticket, _ in outcomes}) == 1
+    assert sum(created for _, created in outcomes) == 1
+    assert Report.objects.filter(external_id="wamid.HBgLNjI4MTIzNDU2Nzg5FQIAEhgUM0E").count() == 1
