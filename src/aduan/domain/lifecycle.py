@@ -112,6 +112,8 @@ class Command:
 
 
 # The table of DESIGN.md §5: the statuses an action may start from, and where it leads (None: it depends).
+# "accept" starts work on a case that is waiting (menunggu), forwarded (koordinasi) or instructed
+# (disposisi); on a case already in proses it would be an event that changes nothing, so it is refused.
 TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.ACCEPT: (frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI}), Status.PROSES),
     Action.KOORDINASI: (frozenset({Status.MENUNGGU, Status.PROSES}), Status.KOORDINASI),
