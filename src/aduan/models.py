@@ -207,6 +207,14 @@ class Report(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_reports"
     )
     ews_date = models.DateField("estimasi waktu selesai", null=True, blank=True)
+    # What routing knew: how sure the category is, whether it is Pemprov DKI's matter, and what is open.
+    category_confidence = models.FloatField(null=True, blank=True)
+    kewenangan = models.CharField(max_length=8, blank=True, choices=[("dki", "DKI"), ("luar", "luar DKI")])
+    needs_triage = models.BooleanField("perlu triase", default=False, db_index=True)
+    proposed_referral = models.CharField("usulan rujukan", max_length=200, blank=True)
+    copied_units = models.ManyToManyField(
+        Unit, blank=True, related_name="copied_reports", verbose_name="tembusan"
+    )
     bounces = models.PositiveIntegerField(default=0)
     tl_rejections = models.PositiveIntegerField(default=0)
     reopens = models.PositiveIntegerField(default=0)
@@ -337,3 +345,54 @@ class BoundaryImport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.level}: {self.count} ({self.imported_at:%Y-%m-%d})"
+
+
+class TrainingExample(models.Model):
+    """A labelled text from an officer's decision (re-categorising, triage); the seed set ships in code."""
+
+    class Source(models.TextChoices):
+        RECATEGORISE = "recategorise", "kategori diubah petugas"
+        TRIAGE = "triage", "keputusan triase"
+        REFERRAL = "referral", "dirujuk ke luar kewenangan"
+
+    text = models.TextField()
+    category = models.CharField(max_length=32)
+    jenis = models.CharField(max_length=12)
+    kewenangan = models.CharField(max_length=8)
+    source = models.CharField(max_length=16, choices=Source.choices)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "contoh pelatihan"
+        verbose_name_plural = "contoh pelatihan"
+
+    def __str__(self) -> str:
+        return f"{self.category}/{self.jenis}/{self.kewenangan}: {self.text[:40]}"
+
+
+class ClassifierModel(models.Model):
+    """A trained classifier version, kept with its held-out scores; exactly one is active at a time."""
+
+    version = models.PositiveIntegerField(unique=True)
+    payload = models.BinaryField()
+    metrics = models.JSONField(default=dict)
+    train_size = models.PositiveIntegerField()
+    heldout_size = models.PositiveIntegerField()
+    officer_examples = models.PositiveIntegerField(default=0)
+    active = models.BooleanField(default=False)
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "model klasifikasi"
+        verbose_name_plural = "model klasifikasi"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["active"], condition=Q(active=True), name="one_active_classifier"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"v{self.version}{' (aktif)' if self.active else ''}"

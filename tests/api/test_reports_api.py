@@ -56,7 +56,10 @@ def test_a_report_is_created_with_the_contract_fields(client: Client, shared_dat
     assert body["status"] == "menunggu" and body["jenis"] == "pengaduan"
     assert body["category"] == {"code": "PJU", "name": "Penerangan Jalan Umum"}
     assert body["kelurahan"] == {"code": "31.71.01.1001", "name": "Gambir"}
-    assert body["holder"]["code"] == "KEL-31.71.01.1001" and body["cluster"] is None
+    # PJU is not kelurahan work: straight to Bina Marga's suku dinas for Jakarta Pusat, the lurah copied.
+    assert body["holder"]["code"] == "BINAMARGA-31.71" and body["cluster"] is None
+    report = Report.objects.get(ticket=body["ticket"])
+    assert list(report.copied_units.values_list("code", flat=True)) == ["KEL-31.71.01.1001"]
     assert len(body["ticket"]) == 9
 
 

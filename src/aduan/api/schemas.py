@@ -30,7 +30,7 @@ class ReportIn(BaseModel):
     landmark: str = Field("", max_length=200)
     category: str | None = Field(None, max_length=32)
     visibility: str = "public"
-    jenis: str = "pengaduan"
+    jenis: str = Field("", description="pengaduan, informasi or aspirasi; empty: Aduan decides from the text")
     reporter: ReporterIn | None = None
     external_id: str = Field("", max_length=120)
 

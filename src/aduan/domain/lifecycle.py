@@ -38,6 +38,7 @@ class Action(StrEnum):
     REJECT = "reject"
     MERGE = "merge"
     DISPUTE = "dispute"
+    RECATEGORISE = "recategorise"
 
 
 class UnitKind(StrEnum):
@@ -126,6 +127,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.REJECT: (OPEN_STATUSES, Status.DITOLAK),
     Action.MERGE: (OPEN_STATUSES, Status.DUPLIKAT),
     Action.DISPUTE: (frozenset({Status.SELESAI}), Status.PROSES),
+    # Setting the category, jenis and kewenangan (triage, or a correction) changes no status.
+    Action.RECATEGORISE: (OPEN_STATUSES, None),
 }
 
 # Units that carry out work for a dinas-level agency and may be instructed by it (disposisi).
@@ -167,7 +170,7 @@ def _check_actor(cmd: Command, state: CaseState) -> None:
         if not _is_oversight(actor):
             raise _refuse("forbidden", "Hanya Biro Pemerintahan yang memvalidasi tindak lanjut.")
         return
-    if action in (Action.REJECT, Action.MERGE):
+    if action in (Action.REJECT, Action.MERGE, Action.RECATEGORISE):
         if not (_is_holder(actor, state) or _is_oversight(actor)):
             raise _refuse(
                 "forbidden", "Hanya unit pemegang laporan atau Biro Pemerintahan yang dapat melakukannya."
@@ -261,7 +264,8 @@ def _apply(state: CaseState, cmd: Command, target_status: Status | None) -> Case
         return replace(state, status=Status.PROSES, tl_rejections=state.tl_rejections + 1)
     if action is Action.DISPUTE:
         return replace(state, status=Status.PROSES, reopens=state.reopens + 1)
-    assert target_status is not None
+    if target_status is None:  # recategorise: the case stays where and as it is
+        return state
     return replace(state, status=target_status)
 
 

@@ -21,10 +21,10 @@ from aduan.domain.calendar import working_days_between
 from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
-from aduan.domain.routing import CategoryGuess, RoutingDecision, decide_holder
+from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, Unit
-from aduan.services import locator, lookups
+from aduan.services import classification, locator, lookups
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -64,7 +64,7 @@ class NewReport:
     landmark: str = ""
     category: str | None = None
     visibility: str = Report.Visibility.PUBLIC
-    jenis: str = Report.Jenis.PENGADUAN
+    jenis: str = ""  # empty: the classifier decides (pengaduan when there is no model)
     reporter: ReporterInput = field(default_factory=ReporterInput)
     external_id: str = ""
 
@@ -102,7 +102,7 @@ def _validate(new: NewReport) -> tuple[dict[str, str], Category | None]:
         errors["landmark"] = "Patokan terlalu panjang (maksimal 200 karakter)."
     if new.visibility not in Report.Visibility.values:
         errors["visibility"] = "Pilih 'public' atau 'private'."
-    if new.jenis not in Report.Jenis.values:
+    if new.jenis and new.jenis not in Report.Jenis.values:
         errors["jenis"] = "Jenis harus pengaduan, informasi atau aspirasi."
     if len(new.external_id) > 120:
         errors["external_id"] = "external_id terlalu panjang (maksimal 120 karakter)."
@@ -138,16 +138,20 @@ def submit_report(new: NewReport) -> Submitted:
             return Submitted(existing, None, False)
 
     location, region = locator.locate(new.lat, new.lon)
-    guess = CategoryGuess(category.code, 1.0, category.kelurahan_handles) if category is not None else None
-    decision = decide_holder(location, guess)
+    understood = _understand(new, category)
+    decision = decide_holder(location, understood.category_guess, understood.authority)
     holder = lookups.active_unit(decision.holder_code)
+    if holder is None and decision.facts.get("route") == "direct":
+        # The tupoksi names a unit this deployment does not have (yet): fall back to the CRM rule.
+        decision = decide_holder(location, understood.category_guess, understood.authority, _CRM_ONLY)
+        holder = lookups.active_unit(decision.holder_code)
     if holder is None:
         raise DomainError("configuration", f"Unit {decision.holder_code} belum ada: jalankan `aduan setup`.")
 
     token = secrets.token_urlsafe(24)
     for attempt in range(_TICKET_ATTEMPTS):
         try:
-            report = _store_new_report(new, category, region, holder, decision, token)
+            report = _store_new_report(new, understood, region, holder, decision, token)
         except IntegrityError:
             # Either another delivery of this (channel, external_id) won the race, or — about once in
             # 10^7 reports at a million reports — the random ticket was taken: then draw another.
@@ -163,11 +167,61 @@ def submit_report(new: NewReport) -> Submitted:
 
 
 _TICKET_ATTEMPTS = 4
+_CRM_ONLY = RoutingPolicy(direct_route=False)
+
+
+@dataclass(frozen=True)
+class _Understood:
+    """What intake knows of a report's subject: from the reporter where given, else from the classifier."""
+
+    category: Category | None
+    category_confidence: float | None
+    jenis: str
+    kewenangan: str
+    category_guess: CategoryGuess | None
+    authority: AuthorityGuess | None
+    classifier_facts: dict[str, Any]
+
+
+def _category_guess(category: Category, confidence: float) -> CategoryGuess:
+    agency = category.agency
+    return CategoryGuess(
+        code=category.code,
+        confidence=confidence,
+        kelurahan_handles=category.kelurahan_handles,
+        agency_code=agency.code if agency is not None and agency.kind != "eksternal" else None,
+        agency_has_suku_dinas=bool(agency and agency.has_suku_dinas),
+    )
+
+
+def _understand(new: NewReport, chosen: Category | None) -> _Understood:
+    prediction = classification.classify(new.description)
+    jenis = new.jenis or (prediction.jenis.label if prediction else Report.Jenis.PENGADUAN)
+    if prediction is None:
+        guess = _category_guess(chosen, 1.0) if chosen is not None else None
+        return _Understood(chosen, 1.0 if chosen else None, jenis, "", guess, None, {})
+    facts = {
+        "category": prediction.category.label,
+        "category_confidence": round(prediction.category.confidence, 3),
+        "jenis": prediction.jenis.label,
+        "jenis_confidence": round(prediction.jenis.confidence, 3),
+        "kewenangan": prediction.kewenangan.label,
+        "kewenangan_confidence": round(prediction.kewenangan.confidence, 3),
+    }
+    authority = AuthorityGuess(prediction.kewenangan.label, prediction.kewenangan.confidence)
+    if chosen is not None:  # the reporter's choice wins; the classifier's view is kept for the officers
+        return _Understood(
+            chosen, 1.0, jenis, authority.kewenangan, _category_guess(chosen, 1.0), authority, facts
+        )
+    category = lookups.active_category(prediction.category.label)
+    confidence = prediction.category.confidence
+    guess = _category_guess(category, confidence) if category is not None else None
+    return _Understood(category, confidence, jenis, authority.kewenangan, guess, authority, facts)
 
 
 def _store_new_report(
     new: NewReport,
-    category: Category | None,
+    understood: _Understood,
     region: Region | None,
     holder: Unit,
     decision: RoutingDecision,
@@ -184,8 +238,12 @@ def _store_new_report(
             )
         report = Report.objects.create(
             ticket=new_ticket(),
-            jenis=new.jenis,
-            category=category,
+            jenis=understood.jenis,
+            category=understood.category,
+            category_confidence=understood.category_confidence,
+            kewenangan=understood.kewenangan,
+            needs_triage=decision.needs_triage,
+            proposed_referral=decision.proposed_referral,
             description=new.description.strip(),
             lat=new.lat,
             lon=new.lon,
@@ -209,8 +267,15 @@ def _store_new_report(
             to_status=Status.MENUNGGU,
             holder=holder,
             reason=decision.reason,
-            data={"routing": decision.facts, "channel": new.channel},
+            data={
+                "routing": decision.facts,
+                "channel": new.channel,
+                **({"classifier": understood.classifier_facts} if understood.classifier_facts else {}),
+                **({"copied": list(decision.copied)} if decision.copied else {}),
+            },
         )
+        if decision.copied:
+            report.copied_units.set(Unit.objects.filter(code__in=decision.copied))
     return report
 
 
