@@ -69,7 +69,7 @@ class Featuriser:
             shape=(len(texts), len(self.idf)),
         )
         matrix.sum_duplicates()
-        np.log1p(matrix.data, out=matrix.data)  # sublinear tf: 1 + log(tf) ≈ log1p for ranking purposes
+        matrix.data = 1.0 + np.log(matrix.data)  # sublinear tf, as scikit-learn's sublinear_tf=True
         matrix.data *= self.idf[matrix.indices]
         norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

@@ -106,7 +106,7 @@ class RetrainResult:
     officer_examples: int
 
 
-def retrain(note: str = "") -> RetrainResult:
+def retrain(note: str = "", regularisation: float = 8.0) -> RetrainResult:
     """Train on the seed set plus officers' decisions; keep the model, but activate it only if it is not
     worse than the active one on the held-out examples (mean macro-F1 over category, jenis, kewenangan)."""
     from_officers = officer_examples()
@@ -114,7 +114,7 @@ def retrain(note: str = "") -> RetrainResult:
     train = [e for e in examples if not is_heldout(e.text)]
     heldout = [e for e in examples if is_heldout(e.text)]
     texts, labels = _columns(train)
-    candidate = TextClassifier.fit(texts, labels)
+    candidate = TextClassifier.fit(texts, labels, c=regularisation)
     heldout_texts, heldout_labels = _columns(heldout)
     scores = evaluate(candidate, heldout_texts, heldout_labels)
     current = active_classifier()

@@ -23,7 +23,7 @@ from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
 from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
 from aduan.domain.tickets import new_ticket, normalize_ticket
-from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, Unit
+from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
 from aduan.services import classification, locator, lookups
 
 MAX_DESCRIPTION = 5000
@@ -455,6 +455,66 @@ def reject_followup(ticket: str, user: User | AnonymousUser, reason: str) -> Rep
     return _perform(ticket, actor, Action.REJECT_FOLLOWUP, user=who, reason=reason)
 
 
+def recategorise(
+    ticket: str,
+    user: User | AnonymousUser,
+    category_code: str,
+    jenis: str = "",
+    kewenangan: str = "",
+    reason: str = "",
+) -> Report:
+    """An officer sets the case's category (and jenis, kewenangan): the one-click triage decision or a
+    correction. It clears the triage flag and becomes a labelled example for the next retraining."""
+    actor, who = _officer_actor(user)
+    category = lookups.active_category(category_code)
+    errors = {}
+    if category is None:
+        errors["category"] = f"Kategori '{category_code}' tidak dikenal."
+    if jenis and jenis not in Report.Jenis.values:
+        errors["jenis"] = "Jenis harus pengaduan, informasi atau aspirasi."
+    if kewenangan and kewenangan not in ("dki", "luar"):
+        errors["kewenangan"] = "Kewenangan harus dki atau luar."
+    if errors:
+        raise InvalidInput(errors)
+    assert category is not None
+    with transaction.atomic():
+        before = (
+            Report.objects.filter(ticket=normalize_ticket(ticket) or "")
+            .values("category__code", "jenis", "kewenangan", "needs_triage")
+            .first()
+        )
+        if before is None:
+            raise NotFound(f"Laporan {ticket}")
+        was_triage = before["needs_triage"]
+        report = _perform(
+            ticket,
+            actor,
+            Action.RECATEGORISE,
+            user=who,
+            reason=reason,
+            data={
+                "category": category.code,
+                "jenis": jenis or before["jenis"],
+                "kewenangan": kewenangan or before["kewenangan"] or "dki",
+                "was": {k: before[k] for k in ("category__code", "jenis", "kewenangan")},
+            },
+        )
+        report.category = category
+        report.category_confidence = 1.0
+        report.jenis = jenis or report.jenis
+        report.kewenangan = kewenangan or report.kewenangan or "dki"
+        report.needs_triage = False
+        report.save(update_fields=["category", "category_confidence", "jenis", "kewenangan", "needs_triage"])
+        classification.record_decision(
+            report,
+            category.code,
+            report.jenis,
+            report.kewenangan,
+            TrainingExample.Source.TRIAGE if was_triage else TrainingExample.Source.RECATEGORISE,
+        )
+    return report
+
+
 def reject(
     ticket: str, user: User | AnonymousUser, reject_reason: str, reason: str, referral: str = ""
 ) -> Report:
@@ -468,15 +528,25 @@ def reject(
             "Alasan penolakan harus spam, bukan_laporan atau luar_kewenangan.",
             "reject_reason",
         ) from None
-    return _perform(
-        ticket,
-        actor,
-        Action.REJECT,
-        user=who,
-        reason=reason,
-        data={"reject_reason": str(why), "referral": referral.strip()},
-        check={"reject_reason": why, "referral": referral},
-    )
+    with transaction.atomic():
+        report = _perform(
+            ticket,
+            actor,
+            Action.REJECT,
+            user=who,
+            reason=reason,
+            data={"reject_reason": str(why), "referral": referral.strip()},
+            check={"reject_reason": why, "referral": referral},
+        )
+        if why is RejectReason.OUTSIDE_AUTHORITY:
+            # Confirming that a matter is not Pemprov DKI's is the kewenangan signal the classifier learns.
+            report.kewenangan = "luar"
+            report.save(update_fields=["kewenangan"])
+            category = report.category.code if report.category is not None else "LAINNYA"
+            classification.record_decision(
+                report, category, report.jenis, "luar", TrainingExample.Source.REFERRAL
+            )
+    return report
 
 
 def merge(ticket: str, user: User | AnonymousUser, into_ticket: str, reason: str = "") -> Report:
