@@ -119,6 +119,11 @@ class Category(models.Model):
         "ditangani kelurahan", max_length=8, choices=KelurahanHandles.choices, default=KelurahanHandles.NO
     )
     sla_days = models.PositiveSmallIntegerField("batas penyelesaian (hari)", default=7)
+    duplicate_radius_m = models.PositiveIntegerField(
+        "radius laporan ganda (m)",
+        default=250,
+        help_text="laporan terbuka sekategori dalam radius ini dibandingkan",
+    )
     scope = models.TextField("cakupan", blank=True)
     active = models.BooleanField("aktif", default=True)
 
@@ -230,6 +235,7 @@ class Report(models.Model):
         indexes = [
             models.Index(fields=["holder", "status", "created_at"]),
             models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["category", "status", "lat"]),  # duplicate candidates: bounding box
         ]
         constraints = [
             models.UniqueConstraint(

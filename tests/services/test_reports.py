@@ -10,11 +10,11 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from aduan.domain.errors import DomainError
+from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status, UnitKind
 from aduan.models import BoundaryImport, Region, RegionBoundary, Report, Reporter, ReportEvent, Unit
 from aduan.services import reports
-from aduan.services.reports import InvalidInput, NewReport, ReporterInput
+from aduan.services.reports import NewReport, ReporterInput
 from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
 
 pytestmark = pytest.mark.django_db

@@ -94,3 +94,10 @@ class FieldError(Schema):
 class ErrorOut(Schema):
     detail: str
     errors: list[FieldError] = []
+
+
+class SimilarOut(Schema):
+    ticket: str
+    status: str
+    distance_m: float
+    similarity: float

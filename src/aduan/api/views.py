@@ -10,11 +10,11 @@ from ninja import NinjaAPI, Router, Status
 from ninja.errors import HttpError, ValidationError
 
 from aduan.api.limits import too_large_response
-from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic
-from aduan.domain.errors import DomainError
-from aduan.services import presenters, reports
+from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic, SimilarOut
+from aduan.domain.errors import DomainError, InvalidInput
+from aduan.services import duplicates, presenters, reports
 from aduan.services.presenters import created_payload
-from aduan.services.reports import InvalidInput, NewReport, NotFound, ReporterInput
+from aduan.services.reports import NewReport, NotFound, ReporterInput
 
 api = NinjaAPI(
     title="Aduan API",
@@ -72,7 +72,7 @@ def on_not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    status = 403 if exc.code == "forbidden" else 409
+    status = {"forbidden": 403, "throttled": 429}.get(exc.code, 409)
     errors = [{"field": exc.field, "message": exc.message}] if exc.field else []
     return api.create_response(
         request, {"detail": exc.message, "code": exc.code, "errors": errors}, status=status
@@ -103,7 +103,14 @@ def on_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 @v1.post(
     "/reports",
-    response={200: ReportCreated, 201: ReportCreated, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={
+        200: ReportCreated,
+        201: ReportCreated,
+        400: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        429: ErrorOut,
+    },
     summary="Kirim laporan",
 )
 def create_report(request: HttpRequest, payload: ReportIn) -> Status:
@@ -126,6 +133,19 @@ def create_report(request: HttpRequest, payload: ReportIn) -> Status:
         )
     )
     return Status(201 if result.created else 200, created_payload(result))
+
+
+@v1.get(
+    "/reports/similar", response={200: list[SimilarOut], 422: ErrorOut}, summary="Laporan serupa di sekitar"
+)
+def similar_reports(
+    request: HttpRequest, lat: float, lon: float, text: str = "", category: str = ""
+) -> list[dict[str, Any]]:
+    """Open public reports of the same problem nearby, for "this is my problem too" before filing."""
+    return [
+        {"ticket": c.ticket, "status": c.status, "distance_m": c.distance_m, "similarity": c.similarity}
+        for c in duplicates.suggest(text, lat, lon, category)
+    ]
 
 
 @v1.get("/reports/{ticket}", response={200: ReportPublic, 404: ErrorOut}, summary="Lihat laporan (publik)")

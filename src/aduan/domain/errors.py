@@ -14,3 +14,11 @@ class DomainError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class InvalidInput(DomainError):
+    """Input that fails validation; ``errors`` names each bad field with a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("invalid_input", "; ".join(f"{k}: {v}" for k, v in errors.items()))
+        self.errors = errors

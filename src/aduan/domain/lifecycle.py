@@ -164,6 +164,8 @@ def _check_actor(cmd: Command, state: CaseState) -> None:
         if not actor.is_reporter:
             raise _refuse("forbidden", "Hanya pelapor yang dapat menyanggah penyelesaian laporan.")
         return
+    if action is Action.MERGE and actor.is_system:
+        return  # intake joins a report to the case of the same problem (DESIGN.md §6.4)
     if actor.unit is None:
         raise _refuse("forbidden", "Tindakan ini hanya untuk petugas sebuah unit.")
     if action in (Action.VALIDATE, Action.REJECT_FOLLOWUP):

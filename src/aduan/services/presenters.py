@@ -37,8 +37,8 @@ def created_payload(result: Submitted) -> dict[str, Any]:
         "category": code_name(report.category),
         "kelurahan": code_name(report.kelurahan),
         "holder": code_name(report.holder),
-        # A report that was just created cannot have others merged into it yet.
-        "cluster": None if result.created else reports.cluster_ticket(report),
+        # A new report has a cluster only when intake joined it to the case of the same problem.
+        "cluster": reports.cluster_ticket(report) if report.merged_into_id or not result.created else None,
         "access_token": result.access_token,
         "created": result.created,
     }

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,24 +19,25 @@ from django.utils import timezone
 from aduan.domain import lifecycle
 from aduan.domain.calendar import working_days_between
 from aduan.domain.channels import Kanal
-from aduan.domain.errors import DomainError
+from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
 from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
+from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
-from aduan.services import classification, locator, lookups
+from aduan.services import classification, duplicates, locator, lookups
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
 _PHONE = re.compile(r"^\+?[0-9][0-9 \-]{5,20}$")
 
 
-class InvalidInput(DomainError):
-    """Input that fails validation; ``errors`` names each bad field with a message."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("invalid_input", "; ".join(f"{k}: {v}" for k, v in errors.items()))
-        self.errors = errors
+class Throttled(DomainError):
+    def __init__(self) -> None:
+        super().__init__(
+            "throttled",
+            "Terlalu banyak laporan serupa dari pelapor yang sama dalam waktu singkat; coba lagi nanti.",
+        )
 
 
 class NotFound(DomainError):
@@ -137,6 +138,9 @@ def submit_report(new: NewReport) -> Submitted:
         if existing is not None:
             return Submitted(existing, None, False)
 
+    flood = duplicates.flood_count(new.description, new.reporter.phone.strip(), new.reporter.email.strip())
+    if flood >= duplicates.DEFAULT_POLICY.flood_refuse_at:
+        raise Throttled()
     location, region = locator.locate(new.lat, new.lon)
     understood = _understand(new, category)
     decision = decide_holder(location, understood.category_guess, understood.authority)
@@ -148,6 +152,28 @@ def submit_report(new: NewReport) -> Submitted:
     if holder is None:
         raise DomainError("configuration", f"Unit {decision.holder_code} belum ada: jalankan `aduan setup`.")
 
+    similar = duplicates.find_similar(new.description, new.lat, new.lon, understood.category)
+    if flood >= duplicates.DEFAULT_POLICY.flood_flag_at:
+        # Many near-identical reports from one person: a human looks at them; they join nothing on their own.
+        decision = replace(
+            decision,
+            needs_triage=True,
+            reason=decision.reason + f" Ditandai: {flood + 1} laporan hampir sama dari pelapor yang sama.",
+            facts={**decision.facts, "flood": flood + 1},
+        )
+    flooded = flood >= duplicates.DEFAULT_POLICY.flood_flag_at
+    join = None if flooded else next((c for c in similar if c.verdict is Verdict.JOIN), None)
+    if similar:
+        decision = replace(
+            decision,
+            facts={
+                **decision.facts,
+                "similar": [
+                    {"ticket": c.ticket, "distance_m": c.distance_m, "similarity": c.similarity}
+                    for c in similar[:5]
+                ],
+            },
+        )
     token = secrets.token_urlsafe(24)
     for attempt in range(_TICKET_ATTEMPTS):
         try:
@@ -162,8 +188,42 @@ def submit_report(new: NewReport) -> Submitted:
             if attempt == _TICKET_ATTEMPTS - 1:
                 raise
             continue
+        if join is not None:
+            report = _join_case(report, join)
         return Submitted(report, token, True)
     raise AssertionError("unreachable")
+
+
+def _join_case(report: Report, case: duplicates.Candidate) -> Report:
+    """The same problem as an open case: the new report follows that case (its reporter is told with it).
+
+    A separate transaction after the report is stored: if it fails, the report stays as an ordinary
+    case and an officer can still merge it; nothing accepted is lost."""
+    reason = (
+        f"Masalah yang sama dengan laporan {case.ticket} (jarak {case.distance_m:.0f} m, kemiripan teks "
+        f"{case.similarity:.2f}): laporan ini mengikuti penanganan {case.ticket}."
+    )
+    try:
+        with transaction.atomic():
+            into = Report.objects.select_for_update().get(pk=case.report_id)
+            merged = _perform(
+                report.ticket,
+                lifecycle.SYSTEM,
+                Action.MERGE,
+                reason=reason,
+                data={
+                    "merged_into": into.ticket,
+                    "distance_m": case.distance_m,
+                    "similarity": case.similarity,
+                },
+                check={"merge_into_open": into.is_open},
+            )
+            merged.merged_into = into
+            merged.save(update_fields=["merged_into", "updated_at"])
+            Report.objects.filter(pk=into.pk).update(updated_at=timezone.now())
+    except DomainError:
+        return report  # the case closed meanwhile: this report stands on its own
+    return merged
 
 
 _TICKET_ATTEMPTS = 4

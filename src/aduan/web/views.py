@@ -21,12 +21,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from aduan.domain.errors import DomainError
+from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
 from aduan.services import reports
 from aduan.services.presenters import public_payload
-from aduan.services.reports import InvalidInput, NotFound
+from aduan.services.reports import NotFound
 from aduan.web import forms, queries
 from aduan.web.labels import (
     ACTION_BUTTONS,
