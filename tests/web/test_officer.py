@@ -328,3 +328,37 @@ def test_biro_sees_every_case(client):
     response = client.get(f"/petugas/laporan/{report.ticket}/")
     assert response.status_code == 200
     assert f"/petugas/laporan/{report.ticket}/reject/" in text(response)
+
+
+def test_triage_decision_is_one_click_and_becomes_training_data(client):
+    from aduan.models import TrainingExample
+    from tests.factories import CategoryFactory
+
+    CategoryFactory(code="UJISAMPAH", name="Sampah (uji)", kelurahan_handles="yes", agency=None)
+    report = submit("Sampah numpuk di ujung gang, bau sekali").report
+    assert report.needs_triage and report.holder.code == TRIAGE  # no point, no model: a human decides
+    client.force_login(officer_at(TRIAGE).user)
+    page = text(client.get(f"/petugas/laporan/{report.ticket}/"))
+    assert "perlu triase" in text(client.get("/petugas/")) and "Tetapkan kategori" in page
+    response = act(
+        client, report.ticket, "recategorise", category="UJISAMPAH", jenis="pengaduan", kewenangan="dki"
+    )
+    assert response.status_code == 302
+    decided = fresh(report)
+    assert (decided.category.code, decided.needs_triage, decided.category_confidence) == (
+        "UJISAMPAH",
+        False,
+        1.0,
+    )
+    example = TrainingExample.objects.get(report=decided)
+    assert (example.category, example.source, example.text) == ("UJISAMPAH", "triage", decided.description)
+    assert decided.events.last().action == "recategorise"
+
+
+def test_another_unit_cannot_recategorise(client):
+    from aduan.models import TrainingExample
+
+    report = submit("Sampah numpuk").report
+    client.force_login(officer_at(OTHER_KELURAHAN).user)
+    act(client, report.ticket, "recategorise", category="LAINNYA", jenis="pengaduan", kewenangan="dki")
+    assert fresh(report).needs_triage and not TrainingExample.objects.exists()

@@ -246,3 +246,21 @@ class MergeForm(ActionForm):
         widget=forms.TextInput(attrs={"placeholder": "K7M3-QX2A", "autocapitalize": "characters"}),
     )
     reason = _text(_("Alasan (opsional)"), required_in_browser=False)
+
+
+class RecategoriseForm(ActionForm):
+    """The one-click triage decision: the guess is pre-selected, the officer confirms or corrects it."""
+
+    category = forms.ChoiceField(label=_("Kategori"))
+    jenis = forms.ChoiceField(label=_("Jenis"), choices=list(JENIS_LABELS.items()))
+    kewenangan = forms.ChoiceField(
+        label=_("Kewenangan"), choices=[("dki", _("Pemprov DKI")), ("luar", _("Di luar Pemprov DKI"))]
+    )
+    reason = _text(_("Catatan (opsional)"), required_in_browser=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, c.name) for c in Category.objects.filter(active=True)]
+        self.initial.setdefault("category", self.report.category.code if self.report.category else "LAINNYA")
+        self.initial.setdefault("jenis", self.report.jenis)
+        self.initial.setdefault("kewenangan", self.report.kewenangan or "dki")

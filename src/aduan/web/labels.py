@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, Promise] = {
     "reject": _("Laporan ditolak"),
     "merge": _("Digabungkan dengan laporan lain"),
     "dispute": _("Disanggah pelapor"),
+    "recategorise": _("Kategori ditetapkan petugas"),
 }
 
 # What the button of each officer action says.
@@ -44,6 +45,7 @@ ACTION_BUTTONS: dict[str, Promise] = {
     "reject_followup": pgettext_lazy("tombol", "TL Ditolak"),
     "reject": pgettext_lazy("tombol", "Tolak laporan"),
     "merge": pgettext_lazy("tombol", "Gabungkan"),
+    "recategorise": pgettext_lazy("tombol", "Tetapkan kategori"),
 }
 
 JENIS_LABELS: dict[str, Promise] = {
@@ -87,6 +89,17 @@ FACT_LABELS: dict[str, Promise] = {
     "reject_reason": _("Alasan penolakan"),
     "referral": _("Instansi berwenang"),
     "merged_into": _("Digabungkan ke"),
+    "classifier": _("Tebakan mesin"),
+    "jenis": _("Jenis"),
+    "jenis_confidence": _("Keyakinan jenis"),
+    "kewenangan": _("Kewenangan"),
+    "kewenangan_confidence": _("Keyakinan kewenangan"),
+    "route": _("Rute"),
+    "similar": _("Laporan serupa"),
+    "similarity": _("Kemiripan teks"),
+    "flood": _("Laporan hampir sama dari pelapor ini"),
+    "copied": _("Tembusan"),
+    "was": _("Sebelumnya"),
 }
 
 

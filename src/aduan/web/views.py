@@ -246,6 +246,10 @@ ACTIONS: dict[str, ActionSpec] = {
         forms.RejectForm, lambda t, u, d: reports.reject(t, u, d["reject_reason"], d["reason"], d["referral"])
     ),
     "merge": ActionSpec(forms.MergeForm, lambda t, u, d: reports.merge(t, u, d["into"], d["reason"])),
+    "recategorise": ActionSpec(
+        forms.RecategoriseForm,
+        lambda t, u, d: reports.recategorise(t, u, d["category"], d["jenis"], d["kewenangan"], d["reason"]),
+    ),
 }
 
 
