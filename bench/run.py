@@ -9,7 +9,8 @@ unreachable or when the variable is set to ""), the harness migrates, loads the 
   rows in the database are counted against the 201 responses;
 - get: `GET /api/v1/reports/{ticket}` rotating over 200 reports created just before.
 
-Then, in process, it times aduan.domain.geo.KelurahanIndex.locate over 100,000 points.
+Then, in process, it times aduan.domain.geo.KelurahanIndex.locate over 100,000 points, and the text
+classifier (trained on the seed set) on single texts and on a batch of 20,000.
 Every run writes bench/results/<name>.json and the closing table compares them with the goals.
 
 Environment: ADUAN_BENCH_SECONDS (measured seconds per run, default 10), ADUAN_BENCH_WARMUP
@@ -36,6 +37,7 @@ import cpu
 import loadgen
 import results
 import servers
+from classify import bench_classify
 from loadgen import LoadShape
 from locate import BOUNDARIES, bench_locate
 from servers import Database
@@ -48,7 +50,12 @@ LOCATE_POINTS = 100_000
 WORKER_COUNTS = (1, 2)
 # A mix of categories whose routing differs (kelurahan handles: minor / no / yes).
 CATEGORIES = ("JALAN", "PJU", "SAMPAH", "SALURAN", "TROTOAR", "PKL")
-GOALS = {"intake": results.INTAKE_GOAL, "get": results.GET_GOAL, "locate": results.LOCATE_GOAL}
+GOALS = {
+    "intake": results.INTAKE_GOAL,
+    "get": results.GET_GOAL,
+    "locate": results.LOCATE_GOAL,
+    "classify": results.CLASSIFY_GOAL,
+}
 
 
 def load_shape() -> LoadShape:
@@ -269,6 +276,10 @@ class Session:
         }
         self.record("locate", "locate", parameters, figures)
 
+    def classify(self) -> None:
+        print("bench: classify: train on the seed set, then single texts and a batch of 20,000", flush=True)
+        self.record("classify", "classify", {"batch_texts": 20_000, "single_texts": 2_000}, bench_classify())
+
 
 def warn_if_busy() -> None:
     busy = results.cpu_busy_share()
@@ -304,6 +315,8 @@ def main() -> int:
                 session.serve(database)
             if wanted("locate"):
                 session.locate()
+            if wanted("classify"):
+                session.classify()
     except KeyboardInterrupt:
         print("\nbench: interrupted; servers stopped and temp dirs removed.", file=sys.stderr)
         return 130
