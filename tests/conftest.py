@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from aduan.services import locator, lookups, presenters
+from aduan.services import classification, locator, lookups, presenters
 
 SHARED_DATA = Path(
     os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
@@ -65,10 +65,12 @@ def _fresh_locator() -> Iterator[None]:
     locator.reset()
     lookups.clear()
     presenters.clear_public_cache()
+    classification.reset()
     yield
     locator.reset()
     lookups.clear()
     presenters.clear_public_cache()
+    classification.reset()
 
 
 @pytest.fixture
@@ -76,3 +78,31 @@ def shared_data() -> Path:
     if not HAS_SHARED_DATA:
         pytest.skip(SHARED_DATA_REASON)
     return SHARED_DATA
+
+
+SEED = Path(__file__).resolve().parents[1] / "src" / "aduan" / "classifier" / "seed" / "seed.csv"
+
+
+@pytest.fixture(scope="session")
+def seed_model_payload() -> bytes:
+    """A classifier trained once per test session on the whole seed set (training takes seconds)."""
+    from aduan.classifier.data import seed_examples
+    from aduan.classifier.model import HEADS, TextClassifier
+
+    if not SEED.is_file():
+        pytest.skip("the seed set (src/aduan/classifier/seed/seed.csv) is not there yet")
+    examples = seed_examples()
+    labels = {head: [getattr(e, head) for e in examples] for head in HEADS}
+    return TextClassifier.fit([e.text for e in examples], labels).to_bytes()
+
+
+@pytest.fixture
+def active_model(seed_model_payload: bytes, db: None) -> None:
+    """Makes the seed-trained classifier the active model for one test (by default there is none, so
+    routing in the other tests does not depend on what the model guesses)."""
+    from aduan.models import ClassifierModel
+
+    ClassifierModel.objects.create(
+        version=1, payload=seed_model_payload, active=True, train_size=0, heldout_size=0, note="test"
+    )
+    classification.reset()

@@ -6,6 +6,7 @@ import csv
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 JENIS = ("pengaduan", "informasi", "aspirasi")
@@ -51,8 +52,11 @@ def read_file(path: Path, categories: set[str] | None = None) -> list[Example]:
         return read_examples(handle, path.name, categories)
 
 
+def seed_path() -> Traversable:
+    return resources.files("aduan.classifier").joinpath("seed").joinpath("seed.csv")
+
+
 def seed_examples() -> list[Example]:
     """The project's own labelled seed set (docs/training-data.md says how it was written)."""
-    seed = resources.files("aduan.classifier").joinpath("seed").joinpath("seed.csv")
-    with seed.open(encoding="utf-8") as handle:
+    with seed_path().open(encoding="utf-8") as handle:
         return read_examples(handle, "seed.csv")

@@ -10,7 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
-from aduan.classifier.data import Example, seed_examples
+from aduan.classifier.data import Example, seed_examples, seed_path
 from aduan.classifier.evaluation import HeadScore, evaluate
 from aduan.classifier.model import HEADS, Prediction, TextClassifier
 from aduan.models import ClassifierModel, Report, TrainingExample
@@ -154,8 +154,8 @@ def retrain(note: str = "", regularisation: float = 8.0) -> RetrainResult:
 
 
 def ensure_model() -> RetrainResult | None:
-    """Train the first model if there is none (`aduan setup` calls this)."""
-    if ClassifierModel.objects.filter(active=True).exists():
+    """Train the first model if there is none and the package has its seed set (`aduan setup` calls this)."""
+    if ClassifierModel.objects.filter(active=True).exists() or not seed_path().is_file():
         return None
     return retrain(note="model pertama, dari set benih")
 
