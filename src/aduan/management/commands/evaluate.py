@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -26,9 +27,22 @@ class Command(BaseCommand):
         parser.add_argument("--texts", type=Path, help="CSV with the texts, joined on --id-column")
         parser.add_argument("--id-column", default="id")
         parser.add_argument("--json", dest="as_json", action="store_true", help="print the scores as JSON")
+        parser.add_argument(
+            "--strip-lapor-form",
+            action="store_true",
+            help="drop the lines LAPOR!'s form adds (Yth. <addressee>, Kpd Yth. …, Mohon ditindaklanjuti/"
+            "informasinya/dipertimbangkan): they name the answer, so a fair score leaves them out",
+        )
 
     def handle(
-        self, *args: Any, source: Path, texts: Path | None, id_column: str, as_json: bool, **options: Any
+        self,
+        *args: Any,
+        source: Path,
+        texts: Path | None,
+        id_column: str,
+        as_json: bool,
+        strip_lapor_form: bool,
+        **options: Any,
     ) -> None:
         classifier = classification.active_classifier()
         if classifier is None:
@@ -47,7 +61,8 @@ class Command(BaseCommand):
         elif rows and "text" not in rows[0]:
             raise CommandError(f"{source.name}: kolom text tidak ada (atau berikan --texts).")
         gold = {head: [r[head].strip() for r in rows] for head in heads}
-        scores = evaluate(classifier, [r["text"] for r in rows], gold)
+        inputs = [_strip_lapor_form(r["text"]) if strip_lapor_form else r["text"] for r in rows]
+        scores = evaluate(classifier, inputs, gold)
         if as_json:
             summary = {
                 h: {"accuracy": s.accuracy, "macro_f1": s.macro_f1, "n": s.total} for h, s in scores.items()
@@ -68,3 +83,12 @@ def _read(path: Path) -> list[dict[str, str]]:
 def _text_of(row: dict[str, str]) -> str:
     # LAPOR! rows carry a title and a body; a citizen's title is part of what they wrote.
     return "\n".join(part for part in (row.get("title", ""), row.get("text", "")) if part)
+
+
+_FORM_LINE = re.compile(
+    r"^\s*(yth\b|kpd\.?\s+yth|kepada\s+yth|mohon (ditindaklanjuti|informasinya|dipertimbangkan))", re.I
+)
+
+
+def _strip_lapor_form(text: str) -> str:
+    return "\n".join(line for line in text.splitlines() if not _FORM_LINE.match(line))
