@@ -399,3 +399,22 @@ def test_two_processes_delivering_one_message_at_once_make_one_case(committed_ma
     assert len({ticket for ticket, _ in outcomes}) == 1
     assert sum(created for _, created in outcomes) == 1
     assert Report.objects.filter(external_id="wamid.HBgLNjI4MTIzNDU2Nzg5FQIAEhgUM0E").count() == 1
+
+
+def test_without_a_point_the_kelurahan_named_in_the_text_holds_it() -> None:
+    report = submit(description="Got mampet di Kel. Cempaka Putih Timur, Jakpus, bau banget").report
+    assert (report.holder.code, report.kelurahan.code) == ("KEL-31.71.05.1001", "31.71.05.1001")
+    event = report.events.get()
+    assert event.data["routing"]["location_source"] == "text"
+    assert "Kel. Cempaka Putih Timur" in event.reason
+
+
+def test_a_kecamatan_alone_is_not_turned_into_a_guessed_kelurahan() -> None:
+    report = submit(description="Jalan rusak parah di Kecamatan Tambora", address="").report
+    assert report.holder.code == "TRIASE" and report.kelurahan is None
+    assert report.events.get().data["routing"]["mentions"] == ["Kecamatan Tambora"]
+
+
+def test_the_address_field_counts_as_text_too() -> None:
+    report = submit(description="Lampu jalan mati", address="Jl. Kebon Kacang Raya, Kel. Kebon Kacang").report
+    assert report.kelurahan is not None and report.kelurahan.name == "Kebon Kacang"

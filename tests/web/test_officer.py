@@ -264,7 +264,7 @@ def test_full_flow_from_the_web_form_to_selesai(client, shared_data):
 
 def test_disposisi_ews_tl_ditolak_and_dispute_flow(client, dinas_units):
     dinas, sudin = dinas_units
-    result = submit("Trotoar amblas di Jl. Kwitang")
+    result = submit("Trotoar amblas, bahaya untuk pejalan kaki")  # no place: the triage desk holds it
     ticket = result.report.ticket
     client.force_login(officer_at(TRIAGE).user)
     act(client, ticket, "koordinasi", target=dinas.code, reason="Tupoksi dinas")

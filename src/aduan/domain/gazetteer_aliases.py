@@ -126,7 +126,6 @@ EXTRA_NAMES: dict[str, tuple[str, ...]] = {
     "pisangan": ("31.75.01.1001", "31.75.02.1002"),  # Pisangan Baru (Matraman), Pisangan Timur (Pulogadung)
     "sunter": ("31.72.02.1002", "31.72.02.1006"),  # Sunter Jaya, Sunter Agung
     "malaka": ("31.75.07.1005", "31.75.07.1006"),  # Malaka Sari, Malaka Jaya
-    "kalimalang": ("31.75.07", "31.75.08"),  # the canal road: Duren Sawit and Makasar (narrows to Jakarta Timur)
     "kepulauan seribu utara": ("31.01.01",),
     "pulau seribu utara": ("31.01.01",),
     "kepulauan seribu selatan": ("31.01.02",),
@@ -157,6 +156,7 @@ COMMON_WORD_NAMES: frozenset[str] = frozenset(
         "joglo",  # Javanese house
         "kamal",  # a man's name
         "kapuk",  # kapok ("kasur kapuk")
+        "karang anyar",  # "Karanganyar": also the regency in Central Java and many villages
         "karet",  # rubber ("ban karet")
         "kartini",  # the heroine; Jl. Kartini in every town
         "keagungan",  # majesty
@@ -192,6 +192,7 @@ COMMON_WORD_NAMES: frozenset[str] = frozenset(
         "makasar",  # Makassar
         "penjaringan",  # "penjaringan aspirasi"
         "senen",  # Monday (Betawi, Javanese)
+        "taman sari",  # flower garden: apartments, housing estates, streets in Bandung and Semarang
         # group stems
         "duri",  # thorn; also Duri in Riau
         "kuningan",  # brass; also Kabupaten Kuningan
@@ -209,8 +210,6 @@ COMMON_WORD_ALIASES: frozenset[str] = frozenset(
         "rw barat",
         "rw jati",
         "rw sari",
-        "jati pulo",  # teak + island
-        "pal merah",  # red post; Palmerah written as one word still counts
     }
 )
 
@@ -222,6 +221,9 @@ OUTSIDE_PHRASES: tuple[str, ...] = (
     "bandara internasional soekarno hatta",
     "bandara cengkareng",
     "soekarno hatta cengkareng",
+    "bandara soekarno hatta cengkareng",
+    "bandara soetta cengkareng",
+    "bandara internasional soekarno hatta cengkareng",
     "kelapa dua tangerang",
     "kelapa dua depok",
     "kelapa dua kabupaten tangerang",
@@ -256,9 +258,7 @@ LANDMARKS: tuple[Landmark, ...] = (
         (-6.1754, 106.8272),
     ),
     Landmark(("stasiun gambir", "st gambir"), ("31.71.01.1001",), (-6.1767, 106.8306)),
-    Landmark(
-        ("istana merdeka", "istana negara", "istana presiden"), ("31.71.01.1001",), (-6.1701, 106.8241)
-    ),
+    Landmark(("istana merdeka", "istana negara", "istana presiden"), ("31.71.01.1001",), (-6.1701, 106.8241)),
     Landmark(("museum nasional", "museum gajah"), ("31.71.01.1001",), (-6.1763, 106.8217)),
     Landmark(
         ("balai kota dki", "balaikota dki", "balai kota jakarta", "balaikota jakarta"),
@@ -276,7 +276,11 @@ LANDMARKS: tuple[Landmark, ...] = (
         "on the corner of Menteng, Gondangdia and Kebon Melati; Hotel Indonesia's address is Menteng",
     ),
     Landmark(("plaza indonesia",), ("31.71.06.1004",), (-6.1932, 106.8222)),  # Gondangdia
-    Landmark(("gedung sarinah", "mal sarinah", "mall sarinah", "sarinah thamrin"), ("31.71.06.1004",), (-6.1875, 106.8235)),
+    Landmark(
+        ("gedung sarinah", "mal sarinah", "mall sarinah", "sarinah thamrin"),
+        ("31.71.06.1004",),
+        (-6.1875, 106.8235),
+    ),
     Landmark(("taman suropati",), ("31.71.06.1001",), (-6.1996, 106.8326)),  # Menteng
     Landmark(("masjid sunda kelapa",), ("31.71.06.1001",), (-6.2003, 106.8322)),  # Menteng
     Landmark(("taman ismail marzuki",), ("31.71.06.1003",), (-6.1907, 106.8387)),  # Cikini
@@ -286,9 +290,18 @@ LANDMARKS: tuple[Landmark, ...] = (
         ("31.71.04.1002",),  # Kenari
         (-6.1964, 106.8471),
     ),
-    Landmark(("rs carolus", "rs st carolus", "rumah sakit st carolus"), ("31.71.04.1003",), (-6.1920, 106.8510)),
     Landmark(
-        ("stasiun senen", "stasiun pasar senen", "pasar senen", "terminal senen", "atrium senen", "plaza atrium senen"),
+        ("rs carolus", "rs st carolus", "rumah sakit st carolus"), ("31.71.04.1003",), (-6.1920, 106.8510)
+    ),
+    Landmark(
+        (
+            "stasiun senen",
+            "stasiun pasar senen",
+            "pasar senen",
+            "terminal senen",
+            "atrium senen",
+            "plaza atrium senen",
+        ),
         ("31.71.04.1001",),  # Senen
         (-6.1753, 106.8440),
     ),
@@ -299,7 +312,13 @@ LANDMARKS: tuple[Landmark, ...] = (
     ),
     Landmark(("itc cempaka mas",), ("31.71.03.1007",), (-6.1665, 106.8750)),  # Sumur Batu
     Landmark(
-        ("pasar tanah abang", "blok a tanah abang", "blok b tanah abang", "blok g tanah abang", "pasar tn abang"),
+        (
+            "pasar tanah abang",
+            "blok a tanah abang",
+            "blok b tanah abang",
+            "blok g tanah abang",
+            "pasar tn abang",
+        ),
         ("31.71.07.1007",),  # Kampung Bali
         (-6.1870, 106.8130),
     ),
@@ -311,8 +330,17 @@ LANDMARKS: tuple[Landmark, ...] = (
         ("31.71.07.1001",),  # Gelora
         (-6.2183, 106.8020),
     ),
-    Landmark(("gedung dpr", "gedung mpr", "gedung dpr mpr", "dpr ri", "gedung dpr ri"), ("31.71.07.1001",), (-6.2101, 106.8000)),
+    Landmark(
+        ("gedung dpr", "gedung mpr", "gedung dpr mpr", "dpr ri", "gedung dpr ri"),
+        ("31.71.07.1001",),
+        (-6.2101, 106.8000),
+    ),
     Landmark(("plaza senayan",), ("31.71.07.1001",), (-6.2254, 106.7995)),
+    Landmark(
+        ("jcc", "jcc senayan", "jakarta convention center", "jakarta convention centre"),
+        ("31.71.07.1001",),
+        (-6.2146, 106.8080),
+    ),
     Landmark(("senayan city",), ("31.71.07.1001",), (-6.2270, 106.7970)),
     Landmark(("stasiun palmerah",), ("31.71.07.1001",), (-6.2076, 106.7975), "station is on the Gelora side"),
     Landmark(
@@ -338,7 +366,9 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark(("museum bahari",), ("31.72.01.1001",), (-6.1268, 106.8083)),  # Penjaringan
     Landmark(("kampung akuarium",), ("31.72.01.1001",), (-6.1265, 106.8070)),
     Landmark(
-        ("muara baru", "pelabuhan muara baru", "pelabuhan nizam zachman"), ("31.72.01.1001",), (-6.1030, 106.8000)
+        ("muara baru", "pelabuhan muara baru", "pelabuhan nizam zachman"),
+        ("31.72.01.1001",),
+        (-6.1030, 106.8000),
     ),
     Landmark(
         ("muara angke", "pelabuhan muara angke", "tpi muara angke"), ("31.72.01.1005",), (-6.1070, 106.7750)
@@ -383,7 +413,9 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark(("mall of indonesia", "moi kelapa gading"), ("31.72.06.1003",), (-6.1505, 106.8920)),
     Landmark(("mal artha gading", "mall artha gading"), ("31.72.06.1003",), (-6.1455, 106.8920)),
     Landmark(
-        ("jakarta islamic centre", "jakarta islamic center", "kramat tunggak"), ("31.72.03.1002",), (-6.1223, 106.9188)
+        ("jakarta islamic centre", "jakarta islamic center", "kramat tunggak"),
+        ("31.72.03.1002",),
+        (-6.1223, 106.9188),
     ),  # Tugu Utara
     Landmark(
         ("rumah si pitung", "masjid al alam marunda", "rusun marunda", "rusunawa marunda"),
@@ -391,9 +423,13 @@ LANDMARKS: tuple[Landmark, ...] = (
         (-6.0980, 106.9590),
     ),
     # --- Jakarta Barat ---
-    Landmark(("taman anggrek", "mal taman anggrek", "mall taman anggrek"), ("31.73.02.1005",), (-6.1785, 106.7920)),
     Landmark(
-        ("central park mall", "mal central park", "mall central park"), ("31.73.02.1005",), (-6.1775, 106.7905)
+        ("taman anggrek", "mal taman anggrek", "mall taman anggrek"), ("31.73.02.1005",), (-6.1785, 106.7920)
+    ),
+    Landmark(
+        ("central park mall", "mal central park", "mall central park"),
+        ("31.73.02.1005",),
+        (-6.1775, 106.7905),
     ),  # Tanjung Duren Selatan
     Landmark(("universitas tarumanagara", "untar"), ("31.73.02.1003",), (-6.1690, 106.7895)),  # Tomang
     Landmark(
@@ -402,7 +438,11 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark(("terminal kalideres",), ("31.73.06.1001",), (-6.1550, 106.7050)),
     Landmark(("universitas mercu buana", "kampus mercu buana"), ("31.73.08.1003",), (-6.2103, 106.7382)),
     # --- Jakarta Selatan ---
-    Landmark(("blok m", "terminal blok m", "blok m square", "pasar blok m"), ("31.74.07.1001",), (-6.2441, 106.8001)),
+    Landmark(
+        ("blok m", "terminal blok m", "blok m square", "pasar blok m"),
+        ("31.74.07.1001",),
+        (-6.2441, 106.8001),
+    ),
     Landmark(("blok m plaza",), ("31.74.07.1003",), (-6.2440, 106.7980), "Jl. Bulungan, Kramat Pela"),
     Landmark(("pasar mayestik",), ("31.74.07.1002",), (-6.2395, 106.7960)),  # Gunung
     Landmark(("scbd", "pacific place"), ("31.74.07.1006",), (-6.2260, 106.8085)),  # Senayan
@@ -411,10 +451,14 @@ LANDMARKS: tuple[Landmark, ...] = (
         ("pondok indah", "pondok indah mall", "pim", "pd indah"), ("31.74.05.1002",), (-6.2655, 106.7840)
     ),  # Pondok Pinang
     Landmark(
-        ("terminal lebak bulus", "stasiun mrt lebak bulus", "mrt lebak bulus"), ("31.74.06.1002",), (-6.2894, 106.7741)
+        ("terminal lebak bulus", "stasiun mrt lebak bulus", "mrt lebak bulus"),
+        ("31.74.06.1002",),
+        (-6.2894, 106.7741),
     ),
     Landmark(("cilandak town square", "citos"), ("31.74.06.1001",), (-6.2913, 106.8002)),  # Cilandak Barat
-    Landmark(("rs fatmawati", "rsup fatmawati", "rumah sakit fatmawati"), ("31.74.06.1001",), (-6.2925, 106.7925)),
+    Landmark(
+        ("rs fatmawati", "rsup fatmawati", "rumah sakit fatmawati"), ("31.74.06.1001",), (-6.2925, 106.7925)
+    ),
     Landmark(
         ("kebun binatang ragunan", "taman margasatwa ragunan", "kebon binatang ragunan"),
         ("31.74.04.1004",),  # Ragunan
@@ -430,7 +474,9 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark(("kemang raya", "jl kemang raya"), ("31.74.03.1002",), (-6.2610, 106.8130)),  # Bangka
     Landmark(("universitas pancasila",), ("31.74.09.1002",), (-6.3380, 106.8330)),  # Srengseng Sawah
     Landmark(
-        ("setu babakan", "situ babakan", "perkampungan budaya betawi"), ("31.74.09.1002",), (-6.3419, 106.8232)
+        ("setu babakan", "situ babakan", "perkampungan budaya betawi"),
+        ("31.74.09.1002",),
+        (-6.3419, 106.8232),
     ),
     # --- Jakarta Timur ---
     Landmark(
@@ -449,15 +495,21 @@ LANDMARKS: tuple[Landmark, ...] = (
     ),
     Landmark(("terminal kampung rambutan", "terminal kp rambutan"), ("31.75.09.1005",), (-6.3096, 106.8823)),
     Landmark(("terminal pulo gebang", "terminal pulogebang"), ("31.75.06.1005",), (-6.2120, 106.9540)),
-    Landmark(("pasar jatinegara", "pasar mester", "mester jatinegara"), ("31.75.03.1003",), (-6.2180, 106.8680)),
+    Landmark(
+        ("pasar jatinegara", "pasar mester", "mester jatinegara"), ("31.75.03.1003",), (-6.2180, 106.8680)
+    ),
     Landmark(("terminal kampung melayu", "terminal kp melayu"), ("31.75.03.1001",), (-6.2240, 106.8660)),
     Landmark(
-        ("uki", "uki cawang", "universitas kristen indonesia", "rs uki"), ("31.75.04.1007",), (-6.2500, 106.8700)
+        ("uki", "uki cawang", "universitas kristen indonesia", "rs uki"),
+        ("31.75.04.1007",),
+        (-6.2500, 106.8700),
     ),  # Cawang
     Landmark(("terminal rawamangun",), ("31.75.02.1005",), (-6.1990, 106.8890)),
     Landmark(("unj", "universitas negeri jakarta"), ("31.75.02.1005",), (-6.1947, 106.8800)),  # Rawamangun
     Landmark(
-        ("pulomas", "pulo mas", "jakarta international equestrian park"), ("31.75.02.1006",), (-6.1770, 106.8880)
+        ("pulomas", "pulo mas", "jakarta international equestrian park"),
+        ("31.75.02.1006",),
+        (-6.1770, 106.8880),
     ),  # Kayu Putih
     Landmark(
         ("monumen pancasila sakti", "museum lubang buaya"), ("31.75.10.1007",), (-6.2940, 106.9050)
@@ -472,7 +524,9 @@ LANDMARKS: tuple[Landmark, ...] = (
     ),  # Cipinang Besar Utara
     Landmark(("pasar pramuka",), ("31.75.01.1002",), (-6.1945, 106.8610)),  # Utan Kayu Utara
     Landmark(
-        ("cibubur junction", "bumi perkemahan cibubur", "buperta cibubur", "buperta"), ("31.75.09.1002",), (-6.3640, 106.8880)
+        ("cibubur junction", "bumi perkemahan cibubur", "buperta cibubur", "buperta"),
+        ("31.75.09.1002",),
+        (-6.3640, 106.8880),
     ),
     # --- Kepulauan Seribu ---
     Landmark(("pulau pramuka", "p pramuka"), ("31.01.01.1001",), (-5.7450, 106.6140)),  # Pulau Panggang
@@ -484,13 +538,33 @@ LANDMARKS: tuple[Landmark, ...] = (
     Landmark(("pulau kelapa dua", "p kelapa dua"), ("31.01.01.1002",), (-5.6530, 106.5680)),  # Pulau Kelapa
     # --- Streets across several kelurahan (sampled along the street against the polygons) ---
     Landmark(
-        ("jl thamrin", "jalan thamrin", "jl mh thamrin", "jl m h thamrin", "jalan mh thamrin", "jl husni thamrin"),
-        ("31.71.01.1001", "31.71.06.1001", "31.71.06.1004", "31.71.06.1005", "31.71.07.1006", "31.71.07.1007"),
+        (
+            "jl thamrin",
+            "jalan thamrin",
+            "jl mh thamrin",
+            "jl m h thamrin",
+            "jalan mh thamrin",
+            "jl husni thamrin",
+        ),
+        (
+            "31.71.01.1001",
+            "31.71.06.1001",
+            "31.71.06.1004",
+            "31.71.06.1005",
+            "31.71.07.1006",
+            "31.71.07.1007",
+        ),
         None,
         "Gambir, Menteng, Gondangdia, Kebon Sirih, Kebon Kacang, Kampung Bali: all Jakarta Pusat",
     ),
     Landmark(
-        ("jl sudirman", "jalan sudirman", "jl jend sudirman", "jl jenderal sudirman", "jalan jenderal sudirman"),
+        (
+            "jl sudirman",
+            "jalan sudirman",
+            "jl jend sudirman",
+            "jl jenderal sudirman",
+            "jalan jenderal sudirman",
+        ),
         (
             "31.71.06.1001",
             "31.71.07.1001",
@@ -504,7 +578,13 @@ LANDMARKS: tuple[Landmark, ...] = (
         "Menteng to Senayan, across Jakarta Pusat and Jakarta Selatan",
     ),
     Landmark(
-        ("jl rasuna said", "jalan rasuna said", "jl hr rasuna said", "jl h r rasuna said", "jalan hr rasuna said"),
+        (
+            "jl rasuna said",
+            "jalan rasuna said",
+            "jl hr rasuna said",
+            "jl h r rasuna said",
+            "jalan hr rasuna said",
+        ),
         ("31.74.02.1003", "31.74.02.1004", "31.74.02.1007", "31.74.02.1008", "31.74.03.1001"),
         None,
         "Karet Kuningan, Karet, Guntur, Kuningan Timur, Mampang Prapatan: Jakarta Selatan",

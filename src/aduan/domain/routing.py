@@ -10,6 +10,7 @@ class LocationSource(StrEnum):
     POINT = "point"  # point-in-polygon
     POINT_NEAR_EDGE = "point_near_edge"  # just outside a simplified polygon's edge
     GIVEN = "given"  # an officer or channel named the kelurahan
+    TEXT = "text"  # the report's text or address names the kelurahan (gazetteer)
     NONE = "none"
 
 
@@ -28,6 +29,7 @@ class Location:
     no_location_reason: NoLocationReason | None = None
     distance_m: float = 0.0
     kelurahan_name: str = ""
+    mentions: tuple[str, ...] = ()  # the place phrases found in the text, when the text told us
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +135,8 @@ def decide_holder(
     if location.kelurahan_code is None:
         reason_key = location.no_location_reason or NoLocationReason.NO_POINT
         facts["no_location_reason"] = str(reason_key)
+        if location.mentions:  # a kecamatan or kota, or an ambiguous name: triage picks the kelurahan
+            facts["mentions"] = list(location.mentions)
         return RoutingDecision(TRIAGE_UNIT_CODE, _NO_LOCATION_TEXT[reason_key], facts, needs_triage=uncertain)
     facts["kelurahan"] = location.kelurahan_code
     kelurahan_unit = kelurahan_unit_code(location.kelurahan_code)
@@ -161,7 +165,12 @@ def decide_holder(
         if location.kelurahan_name
         else location.kelurahan_code
     )
-    if location.source is LocationSource.POINT_NEAR_EDGE:
+    if location.mentions:
+        facts["mentions"] = list(location.mentions)
+    if location.source is LocationSource.TEXT:
+        said = ", ".join(f"'{m}'" for m in location.mentions)
+        reason = f"Teks laporan menyebut {said}: Kelurahan {place} menangani lebih dahulu (CRM)."
+    elif location.source is LocationSource.POINT_NEAR_EDGE:
         reason = (
             f"Titik lokasi ±{location.distance_m:.0f} m di luar batas kelurahan terdekat "
             f"({place}); diteruskan ke kelurahan tersebut sesuai aturan CRM."

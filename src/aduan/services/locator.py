@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from aduan.domain.gazetteer import default_gazetteer
 from aduan.domain.geo import KelurahanIndex, parse_geometry
 from aduan.domain.routing import Location, LocationSource, NoLocationReason
 from aduan.models import BoundaryImport, Region, RegionBoundary
@@ -78,6 +79,25 @@ def valid_point(lat: float | None, lon: float | None) -> bool:
         and -90 <= lat <= 90
         and -180 <= lon <= 180
     )
+
+
+def locate_report(lat: float | None, lon: float | None, text: str) -> tuple[Location, Region | None]:
+    """The point decides when it can; else what the text (description, address, landmark) says.
+
+    Nothing is guessed: a text that names only a kecamatan or an ambiguous kelurahan gives no kelurahan,
+    but its mentions travel with the decision so that the triage officer sees them."""
+    located, region = locate(lat, lon)
+    if located.kelurahan_code is not None or not text.strip():
+        return located, region
+    found = default_gazetteer().find(text)
+    if found is None:
+        return located, region
+    if found.kelurahan_code is None:
+        return replace(located, mentions=found.matched), None
+    region = loaded().regions.get(found.kelurahan_code)
+    if region is None:
+        return replace(located, mentions=found.matched), None
+    return Location(found.kelurahan_code, LocationSource.TEXT, None, 0.0, region.name, found.matched), region
 
 
 def locate(lat: float | None, lon: float | None) -> tuple[Location, Region | None]:

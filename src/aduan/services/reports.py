@@ -141,7 +141,8 @@ def submit_report(new: NewReport) -> Submitted:
     flood = duplicates.flood_count(new.description, new.reporter.phone.strip(), new.reporter.email.strip())
     if flood >= duplicates.DEFAULT_POLICY.flood_refuse_at:
         raise Throttled()
-    location, region = locator.locate(new.lat, new.lon)
+    place_text = " \n".join(part for part in (new.address, new.landmark, new.description) if part.strip())
+    location, region = locator.locate_report(new.lat, new.lon, place_text)
     understood = _understand(new, category)
     decision = decide_holder(location, understood.category_guess, understood.authority)
     holder = lookups.active_unit(decision.holder_code)
