@@ -100,6 +100,7 @@ FACT_LABELS: dict[str, Promise] = {
     "flood": _("Laporan hampir sama dari pelapor ini"),
     "copied": _("Tembusan"),
     "was": _("Sebelumnya"),
+    "mentions": _("Tempat yang disebut"),
 }
 
 
