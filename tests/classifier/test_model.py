@@ -105,3 +105,14 @@ def test_scores_are_exact_on_a_known_case() -> None:
     assert score.confusions == [("A", "B", 1), ("C", "A", 1)]
     report = format_report({"category": score})
     assert "macro-F1=0.433" in report and "confusion" in report
+
+
+def test_probabilities_equal_scikit_learns_predict_proba() -> None:
+    from aduan.classifier.model import HEADS, _probabilities
+
+    texts, labels = columns(TRAIN)
+    classifier = TextClassifier.fit(texts, labels)
+    matrix = classifier.featuriser.transform([*texts, "kata baru", ""])
+    for head in HEADS:
+        model = classifier.heads[head]
+        assert np.allclose(_probabilities(model, matrix), model.predict_proba(matrix))
