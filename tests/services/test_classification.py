@@ -51,11 +51,11 @@ def test_heldout_membership_is_stable_and_about_a_fifth() -> None:
     assert classification.is_heldout("Lampu  JALAN mati") == classification.is_heldout("lampu jalan mati")
 
 
-def test_without_a_model_intake_still_routes_by_the_crm_rule() -> None:
+def test_without_a_model_intake_still_routes_by_the_crm_rule(shared_data: Path) -> None:
     report = reports.submit_report(
         NewReport(channel="web", description="Lampu jalan mati", lat=MONAS[0], lon=MONAS[1])
     )
-    assert report.report.holder.code in ("KEL-31.71.01.1001", "TRIASE")
+    assert report.report.holder.code == "KEL-31.71.01.1001"
     assert report.report.category is None and report.report.needs_triage
 
 
@@ -68,12 +68,10 @@ def test_a_confident_guess_outside_kelurahan_work_goes_straight_to_the_suku_dina
     ).report
     assert report.category.code == "PJU"
     event = report.events.get()
-    assert event.data["classifier"]["category"] == "PJU"
-    if report.category_confidence >= 0.55:
-        assert report.holder.code == "BINAMARGA-31.71" and not report.needs_triage
-        assert list(report.copied_units.values_list("code", flat=True)) == ["KEL-31.71.01.1001"]
-    else:
-        assert report.holder.code == "KEL-31.71.01.1001" and report.needs_triage
+    assert event.data["classifier"]["category"] == "PJU" and report.category_confidence >= 0.55
+    assert report.holder.code == "BINAMARGA-31.71" and not report.needs_triage
+    assert list(report.copied_units.values_list("code", flat=True)) == ["KEL-31.71.01.1001"]
+    assert event.data["routing"]["route"] == "direct" and "ditembuskan" in event.reason
 
 
 def test_a_likely_luar_matter_is_proposed_for_referral_not_refused(active_model: None) -> None:
@@ -81,8 +79,8 @@ def test_a_likely_luar_matter_is_proposed_for_referral_not_refused(active_model:
     report = reports.submit_report(NewReport(channel="sms", description=text)).report
     assert report.kewenangan == "luar"
     assert report.status == "menunggu"  # never refused by the machine
-    if report.events.get().data["classifier"]["kewenangan_confidence"] >= 0.75:
-        assert report.holder.code == "TRIASE" and report.proposed_referral
+    assert report.holder.code == "TRIASE" and report.proposed_referral
+    assert "luar kewenangan" in report.events.get().reason
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:

@@ -418,3 +418,11 @@ def test_a_kecamatan_alone_is_not_turned_into_a_guessed_kelurahan() -> None:
 def test_the_address_field_counts_as_text_too() -> None:
     report = submit(description="Lampu jalan mati", address="Jl. Kebon Kacang Raya, Kel. Kebon Kacang").report
     assert report.kelurahan is not None and report.kelurahan.name == "Kebon Kacang"
+
+
+def test_a_direct_route_to_a_unit_this_deployment_lacks_falls_back_to_the_kelurahan() -> None:
+    # The agency has suku dinas in the tupoksi table, but no unit was ever made for it.
+    category = CategoryFactory(code="UJITANPAUNIT", kelurahan_handles="no")
+    report = submit(category=category.code, lat=MONAS[0], lon=MONAS[1]).report
+    assert report.holder.code == GAMBIR_UNIT and report.category == category
+    assert "route" not in report.events.get().data["routing"]
