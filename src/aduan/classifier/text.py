@@ -5,6 +5,13 @@ from __future__ import annotations
 import itertools
 import re
 
+from aduan.classifier.places import read_places
+
+# Features of their own for "names a region outside Jakarta" and "names a Jakarta kota, kecamatan or
+# kelurahan" (see places.py); no word token can look like them.
+ELSEWHERE = "@wilayah_luar"
+JAKARTA = "@wilayah_dki"
+
 # Abbreviations, slang and Betawi words that Jakarta residents write, mapped to the standard word, so that
 # "tdk", "gak", "kagak" and "tidak" count as one feature. Extend it when officers' corrections show a gap.
 SLANG: dict[str, str] = {
@@ -202,6 +209,14 @@ def normalise(text: str) -> list[str]:
 
 
 def features(text: str, limit: int = 3000) -> list[str]:
-    """Word unigrams and bigrams of the first ``limit`` characters (long letters say it early enough)."""
-    tokens = normalise(text[:limit])
-    return tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    """Word unigrams and bigrams of the first ``limit`` characters (long letters say it early enough), and
+    whether the text names a region outside Jakarta."""
+    text = text[:limit]
+    tokens = normalise(text)
+    result = tokens + [f"{a} {b}" for a, b in itertools.pairwise(tokens)]
+    elsewhere, jakarta = read_places(text)
+    if elsewhere:
+        result.append(ELSEWHERE)
+    if jakarta:
+        result.append(JAKARTA)
+    return result

@@ -50,6 +50,7 @@ class AuthorityGuess:
 
     kewenangan: str
     confidence: float
+    regions_elsewhere: tuple[str, ...] = ()  # regions outside DKI the text names ("Kabupaten Badung")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,9 +127,12 @@ def decide_holder(
     ):
         if location.kelurahan_code:
             facts["kelurahan"] = location.kelurahan_code
+        named = (
+            f", teks menyebut {', '.join(authority.regions_elsewhere)}" if authority.regions_elsewhere else ""
+        )
         reason = (
-            f"Kemungkinan di luar kewenangan Pemprov DKI (keyakinan {authority.confidence:.2f}): diusulkan "
-            f"dirujuk ke {REFERRAL_DEFAULT}. Petugas triase memastikan sebelum merujuk."
+            f"Kemungkinan di luar kewenangan Pemprov DKI (keyakinan {authority.confidence:.2f}{named}): "
+            f"diusulkan dirujuk ke {REFERRAL_DEFAULT}. Petugas triase memastikan sebelum merujuk."
         )
         return RoutingDecision(TRIAGE_UNIT_CODE, reason, facts, proposed_referral=REFERRAL_DEFAULT)
     uncertain = category is None or category.confidence < policy.category_confidence

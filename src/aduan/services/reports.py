@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aduan.classifier.places import mentions_elsewhere
 from aduan.domain import lifecycle
 from aduan.domain.calendar import working_days_between
 from aduan.domain.channels import Kanal
@@ -269,7 +270,10 @@ def _understand(new: NewReport, chosen: Category | None) -> _Understood:
         "kewenangan": prediction.kewenangan.label,
         "kewenangan_confidence": round(prediction.kewenangan.confidence, 3),
     }
-    authority = AuthorityGuess(prediction.kewenangan.label, prediction.kewenangan.confidence)
+    elsewhere = tuple(mentions_elsewhere(new.description))
+    if elsewhere:
+        facts["wilayah_luar"] = list(elsewhere)
+    authority = AuthorityGuess(prediction.kewenangan.label, prediction.kewenangan.confidence, elsewhere)
     if chosen is not None:  # the reporter's choice wins; the classifier's view is kept for the officers
         return _Understood(
             chosen, 1.0, jenis, authority.kewenangan, _category_guess(chosen, 1.0), authority, facts
