@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from aduan.domain import lifecycle
 from aduan.domain.channels import LABELS as KANAL_LABELS
@@ -402,3 +403,123 @@ class ClassifierModel(models.Model):
 
     def __str__(self) -> str:
         return f"v{self.version}{' (aktif)' if self.active else ''}"
+
+
+class InboxMessage(models.Model):
+    """A message as a channel delivered it, committed before it is processed (durable, idempotent intake).
+
+    The same (kanal, external_id) is stored once; processing turns it into a case (or adds it to one) and
+    records which; a failure leaves it here with its error and the time of the next attempt."""
+
+    class State(models.TextChoices):
+        RECEIVED = "received", "diterima"
+        PROCESSED = "processed", "diproses"
+        IGNORED = "ignored", "diabaikan"
+        FAILED = "failed", "gagal, dicoba lagi"
+        DEAD = "dead", "gagal permanen"
+
+    kanal = models.CharField(max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
+    external_id = models.CharField("id di kanal asal", max_length=200)
+    payload = models.JSONField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RECEIVED)
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    source = models.CharField("sumber (IP/akun)", max_length=120, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pesan masuk"
+        verbose_name_plural = "pesan masuk"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["kanal", "external_id"], name="inbox_unique_external_id"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kanal}:{self.external_id} ({self.state})"
+
+
+class Follower(models.Model):
+    """A reporter's way back: one (kanal, address) that hears about a case, with the thread to reply in.
+
+    A cluster's root case is told to every follower of the reports merged into it, once per (kanal,
+    address)."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="followers")
+    kanal = models.CharField(max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
+    address = models.CharField("alamat di kanal", max_length=200)
+    name = models.CharField(max_length=120, blank=True)
+    thread = models.CharField("utas balasan", max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pengikut laporan"
+        verbose_name_plural = "pengikut laporan"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "kanal", "address"], name="follower_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}:{self.kanal}"
+
+
+class OutboxMessage(models.Model):
+    """A reply waiting to be delivered, written in the same transaction as the change it reports.
+
+    One per (event, kanal, address): a reporter who came on three channels hears once on each. The worker
+    delivers with retries and backoff; ``provider_id`` is what the provider answered."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", "menunggu dikirim"
+        SENT = "sent", "terkirim"
+        FAILED = "failed", "gagal, dicoba lagi"
+        DEAD = "dead", "gagal permanen"
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="outbox")
+    event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    kanal = models.CharField(max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
+    address = models.CharField(max_length=200)
+    thread = models.CharField(max_length=300, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    body = models.TextField()
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    error = models.TextField(blank=True)
+    provider_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "pesan keluar"
+        verbose_name_plural = "pesan keluar"
+        ordering = ["-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "kanal", "address"], name="outbox_once_per_address"),
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kanal}:{self.address} ({self.state})"
+
+
+class ApiKey(models.Model):
+    """An Open311 client's key: only its SHA-256 is stored; the key is shown once, when it is made."""
+
+    name = models.CharField("nama klien", max_length=120)
+    prefix = models.CharField(max_length=8, help_text="the first characters, to recognise a key in lists")
+    key_hash = models.CharField(max_length=64, unique=True)
+    active = models.BooleanField("aktif", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kunci API"
+        verbose_name_plural = "kunci API"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -128,3 +128,38 @@ LOGGING = {
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Webhook deliveries (an e-mail with photos) may be larger than an API call.
+ADUAN_MAX_WEBHOOK_BYTES = int(os.environ.get("ADUAN_MAX_WEBHOOK_BYTES", 10 * 1024 * 1024))
+
+
+def _channels() -> dict[str, dict[str, object]]:
+    """Which channels are on, with their secrets: a JSON file named by ADUAN_CHANNELS_FILE, e.g.
+    {"twitter": {"secret": "…", "account": "1234", "access_token": "…"}, "sms": {"enabled": false}}.
+    Without it every built-in channel is on with a development secret ("dev-<kanal>") — never for production.
+    """
+    import json
+
+    from aduan.channels.registry import BUILTIN
+
+    configured: dict[str, dict[str, object]] = {
+        kanal: {"secret": f"dev-{kanal}", "verify_token": f"dev-{kanal}"} for kanal in BUILTIN
+    }
+    path = os.environ.get("ADUAN_CHANNELS_FILE")
+    if path:
+        with open(path, encoding="utf-8") as handle:
+            for kanal, values in json.load(handle).items():
+                configured[kanal] = {**configured.get(kanal, {}), **values}
+    return configured
+
+
+ADUAN_CHANNELS = _channels()
+# How the worker delivers replies: "console" writes them to the log and var/outbox.log (development);
+# "http" calls each provider's API through its channel.
+ADUAN_OUTBOX_SENDER = os.environ.get("ADUAN_OUTBOX_SENDER", "console")
+# Webhook deliveries accepted per source (kanal and remote address) per minute.
+ADUAN_INTAKE_RATE_PER_MINUTE = int(os.environ.get("ADUAN_INTAKE_RATE_PER_MINUTE", 600))
+# The address residents use to reach this deployment, for links in replies ("pantau di …").
+ADUAN_PUBLIC_URL = os.environ.get("ADUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_FROM_EMAIL", "Aduan Jakarta <aduan@localhost>")

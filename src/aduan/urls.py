@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from aduan.api.hooks import webhook
 from aduan.api.views import api
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
+    path("hooks/<str:kanal>/", webhook, name="webhook"),
     path("", include("aduan.web.urls")),
 ]

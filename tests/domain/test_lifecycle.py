@@ -54,7 +54,7 @@ def valid_command(action: Action, holder: UnitRef = DINAS) -> Command:
     actor = officer(holder)
     if action in (Action.VALIDATE, Action.REJECT_FOLLOWUP):
         actor = officer(BIRO)
-    if action is Action.DISPUTE:
+    if action in (Action.DISPUTE, Action.COMMENT):
         actor = REPORTER
     return Command(
         action=action,
@@ -81,6 +81,7 @@ EXPECTED_TARGET = {
     Action.MERGE: Status.DUPLIKAT,
     Action.DISPUTE: Status.PROSES,
     Action.RECATEGORISE: None,  # stays in the status it was in
+    Action.COMMENT: None,
 }
 
 LEGAL_FROM = {
@@ -96,6 +97,7 @@ LEGAL_FROM = {
     Action.MERGE: set(OPEN_STATUSES),
     Action.DISPUTE: {Status.SELESAI},
     Action.RECATEGORISE: set(OPEN_STATUSES),
+    Action.COMMENT: set(Status),  # a reporter's reply lands on the case, open or closed
 }
 
 ALL_PAIRS = [(status, action) for status in Status for action in TRANSITIONS]
@@ -116,6 +118,19 @@ def test_every_status_action_pair(status: Status, action: Action) -> None:
         with pytest.raises(DomainError) as refused:
             decide(before, command)
         assert refused.value.code == "illegal_transition"
+
+
+def test_only_the_reporter_or_intake_comments_and_never_silently() -> None:
+    for status in Status:
+        with pytest.raises(DomainError) as refused:
+            decide(state_in(status), Command(Action.COMMENT, officer(DINAS), reason="ada info"))
+        assert refused.value.code == "forbidden"
+    with pytest.raises(DomainError) as empty:
+        decide(state_in(Status.PROSES), Command(Action.COMMENT, SYSTEM, reason="  "))
+    assert empty.value.code == "reason_required"
+    assert decide(
+        state_in(Status.SELESAI), Command(Action.COMMENT, SYSTEM, reason="terima kasih")
+    ).status is (Status.SELESAI)
 
 
 def test_submit_is_never_a_transition() -> None:
@@ -167,7 +182,7 @@ def test_only_the_reporter_disputes(actor: Actor) -> None:
     assert refused.value.code == "forbidden"
 
 
-@pytest.mark.parametrize("action", [a for a in TRANSITIONS if a is not Action.DISPUTE])
+@pytest.mark.parametrize("action", [a for a in TRANSITIONS if a not in (Action.DISPUTE, Action.COMMENT)])
 def test_a_reporter_cannot_act_as_an_officer(action: Action) -> None:
     status = next(iter(sorted(LEGAL_FROM[action])))
     with pytest.raises(DomainError) as refused:

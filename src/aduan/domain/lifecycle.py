@@ -39,6 +39,7 @@ class Action(StrEnum):
     MERGE = "merge"
     DISPUTE = "dispute"
     RECATEGORISE = "recategorise"
+    COMMENT = "comment"  # the reporter adds to the case (a reply on their kanal); no status changes
 
 
 class UnitKind(StrEnum):
@@ -129,6 +130,8 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.DISPUTE: (frozenset({Status.SELESAI}), Status.PROSES),
     # Setting the category, jenis and kewenangan (triage, or a correction) changes no status.
     Action.RECATEGORISE: (OPEN_STATUSES, None),
+    # A reporter's reply lands on the case whatever its status; the holder sees it in the timeline.
+    Action.COMMENT: (frozenset(Status), None),
 }
 
 # Units that carry out work for a dinas-level agency and may be instructed by it (disposisi).
@@ -164,6 +167,10 @@ def _check_actor(cmd: Command, state: CaseState) -> None:
         if not actor.is_reporter:
             raise _refuse("forbidden", "Hanya pelapor yang dapat menyanggah penyelesaian laporan.")
         return
+    if action is Action.COMMENT:
+        if not (actor.is_reporter or actor.is_system):
+            raise _refuse("forbidden", "Tanggapan pelapor hanya datang dari pelapor.")
+        return
     if action is Action.MERGE and actor.is_system:
         return  # intake joins a report to the case of the same problem (DESIGN.md §6.4)
     if actor.unit is None:
@@ -192,6 +199,7 @@ def _check_arguments(cmd: Command, state: CaseState) -> None:
         Action.REJECT_FOLLOWUP,
         Action.REJECT,
         Action.DISPUTE,
+        Action.COMMENT,
     }
     if action in needs_reason and not cmd.reason.strip():
         raise _refuse("reason_required", "Alasan atau keterangan wajib diisi.")
@@ -266,7 +274,7 @@ def _apply(state: CaseState, cmd: Command, target_status: Status | None) -> Case
         return replace(state, status=Status.PROSES, tl_rejections=state.tl_rejections + 1)
     if action is Action.DISPUTE:
         return replace(state, status=Status.PROSES, reopens=state.reopens + 1)
-    if target_status is None:  # recategorise: the case stays where and as it is
+    if target_status is None:  # recategorise, comment: the case stays where and as it is
         return state
     return replace(state, status=target_status)
 

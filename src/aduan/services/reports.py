@@ -22,11 +22,12 @@ from aduan.domain.calendar import working_days_between
 from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
+from aduan.domain.messages import Contact
 from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
 from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
-from aduan.services import classification, duplicates, locator, lookups
+from aduan.services import classification, duplicates, locator, lookups, outbox
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -69,6 +70,9 @@ class NewReport:
     jenis: str = ""  # empty: the classifier decides (pengaduan when there is no model)
     reporter: ReporterInput = field(default_factory=ReporterInput)
     external_id: str = ""
+    # How the reporter hears back on the kanal they used (a tweet to reply to, a WhatsApp number); without
+    # it, the e-mail address and phone number given in ``reporter`` are used.
+    contact: Contact | None = None
 
 
 @dataclass
@@ -324,7 +328,7 @@ def _store_new_report(
             external_id=new.external_id,
             access_token_hash=hash_token(token),
         )
-        ReportEvent.objects.create(
+        event = ReportEvent.objects.create(
             report=report,
             action=Action.SUBMIT,
             actor_kind=ReportEvent.ActorKind.SYSTEM,
@@ -341,7 +345,25 @@ def _store_new_report(
         )
         if decision.copied:
             report.copied_units.set(Unit.objects.filter(code__in=decision.copied))
+        contacts = _contacts(new)
+        if contacts:
+            for contact in contacts:
+                outbox.follow(report, contact)
+            outbox.enqueue(report, event)  # the receipt, on every way the reporter can be reached
     return report
+
+
+def _contacts(new: NewReport) -> list[Contact]:
+    """Where the reporter hears back: the kanal they came on, else the e-mail and phone they gave."""
+    if new.contact is not None and new.contact.address:
+        return [new.contact]
+    contacts = []
+    if new.reporter.email.strip():
+        contacts.append(Contact(Kanal.EMAIL, new.reporter.email.strip().lower(), new.reporter.name.strip()))
+    if new.reporter.phone.strip():
+        phone = re.sub(r"[ \-]", "", new.reporter.phone.strip())
+        contacts.append(Contact(Kanal.SMS, phone, new.reporter.name.strip()))
+    return contacts
 
 
 # ---------------------------------------------------------------- the lifecycle actions
@@ -425,7 +447,7 @@ def _perform(
             if actor.is_system
             else ReportEvent.ActorKind.OFFICER
         )
-        ReportEvent.objects.create(
+        event = ReportEvent.objects.create(
             report=report,
             action=action,
             actor_kind=actor_kind,
@@ -438,6 +460,7 @@ def _perform(
             reason=reason.strip(),
             data=data or {},
         )
+        outbox.enqueue(report, event)
     return report
 
 
@@ -644,6 +667,20 @@ def merge(ticket: str, user: User | AnonymousUser, into_ticket: str, reason: str
         # The surviving case's cluster changed: its public view must not be served from a cache.
         Report.objects.filter(pk=into.pk).update(updated_at=now)
     return report
+
+
+def add_comment(ticket: str, text: str, kanal: str, external_id: str = "") -> Report:
+    """The reporter's reply on their kanal lands on the case as a comment; the status does not change."""
+    text = text.strip()[:MAX_DESCRIPTION]
+    if not text:
+        raise InvalidInput({"description": "Tanggapan kosong."})
+    return _perform(
+        ticket,
+        lifecycle.REPORTER,
+        Action.COMMENT,
+        reason=text,
+        data={"kanal": kanal, **({"external_id": external_id} if external_id else {})},
+    )
 
 
 def token_matches(token_hash: str, token: str) -> bool:

@@ -1,0 +1,64 @@
+"""The background loop of `aduan worker`: inbox retries, outbox delivery and channel polls."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from aduan.channels.registry import UnknownChannel, channel
+from aduan.services import intake, outbox
+
+log = logging.getLogger("aduan.worker")
+
+
+@dataclass
+class Tick:
+    """What one round of the worker did."""
+
+    processed: int = 0
+    sent: int = 0
+    polled: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Poller:
+    """Remembers when each polling channel (LAPOR!) was last asked, so polls run at their own interval."""
+
+    last: dict[str, datetime] = field(default_factory=dict)
+
+    def due(self, kanal: str, interval_s: float, now: datetime) -> bool:
+        before = self.last.get(kanal)
+        if before is not None and now - before < timedelta(seconds=interval_s):
+            return False
+        self.last[kanal] = now
+        return True
+
+
+def tick(
+    now: datetime | None = None, client: httpx.Client | None = None, poller: Poller | None = None
+) -> Tick:
+    """One round: poll channels that pull (when due), process the inbox, deliver the outbox. Idempotent:
+    killing the worker at any point and running it again loses and duplicates nothing."""
+    now = now or timezone.now()
+    result = Tick()
+    if poller is not None and client is not None:
+        for kanal, config in settings.ADUAN_CHANNELS.items():
+            interval = config.get("poll_interval_s")
+            if not config.get("enabled", True) or not interval:
+                continue
+            if not poller.due(kanal, float(str(interval)), now):
+                continue
+            try:
+                adapter = channel(kanal, settings.ADUAN_CHANNELS)
+                items = adapter.poll(client)
+                result.polled[kanal] = len(intake.store(kanal, items, "poll").new)
+            except (UnknownChannel, httpx.HTTPError, OSError) as error:
+                log.warning("poll %s failed: %s", kanal, error)
+    result.processed = intake.process_due(now)
+    result.sent = outbox.deliver_due(now, client=client)
+    return result
