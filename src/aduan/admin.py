@@ -4,15 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from aduan.models import (
     Agency,
+    ApiKey,
     Attachment,
     BoundaryImport,
     Category,
+    InboxMessage,
     Officer,
+    OutboxMessage,
     Region,
     RegionBoundary,
     Report,
@@ -20,6 +24,7 @@ from aduan.models import (
     ReportEvent,
     Unit,
 )
+from aduan.services import intake, outbox
 
 
 @admin.register(Region)
@@ -135,3 +140,55 @@ class RegionBoundaryAdmin(ReadOnlyAdmin):
 
     list_display = ("region",)
     search_fields = ("region__code", "region__name")
+
+
+@admin.register(InboxMessage)
+class InboxMessageAdmin(ReadOnlyAdmin):
+    """Every delivery as it came; failed ones show their error and next attempt, and can be re-run."""
+
+    list_display = (
+        "id",
+        "kanal",
+        "external_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "report",
+        "received_at",
+    )
+    list_filter = ("state", "kanal")
+    search_fields = ("external_id", "error")
+    date_hierarchy = "received_at"
+    actions = ["rerun"]
+
+    @admin.action(description="Proses ulang pesan yang gagal")
+    def rerun(self, request: HttpRequest, queryset: QuerySet[InboxMessage]) -> None:
+        states = [intake.retry(pk).state for pk in queryset.values_list("pk", flat=True)]
+        done = states.count(InboxMessage.State.PROCESSED)
+        self.message_user(request, f"{done} dari {len(states)} pesan berhasil diproses.", messages.INFO)
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    list_display = ("id", "report", "kanal", "state", "attempts", "next_attempt_at", "sent_at")
+    list_filter = ("state", "kanal")
+    search_fields = ("report__ticket", "error")
+    actions = ["resend"]
+
+    @admin.action(description="Kirim ulang sekarang")
+    def resend(self, request: HttpRequest, queryset: QuerySet[OutboxMessage]) -> None:
+        count = outbox.requeue(list(queryset.values_list("pk", flat=True)))
+        self.message_user(request, f"{count} pesan dijadwalkan ulang.", messages.INFO)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin):
+    """Keys are made with `aduan apikey create` (the key is shown once); here they are listed and revoked."""
+
+    list_display = ("name", "prefix", "active", "created_at", "last_used_at")
+    list_filter = ("active",)
+    fields = ("name", "prefix", "active", "created_at", "last_used_at")
+    readonly_fields = ("name", "prefix", "created_at", "last_used_at")
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -74,6 +74,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
         "max_size": int(os.environ.get("ADUAN_DB_POOL_MAX", 8)),
         "timeout": 10,
     }
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     # Request threads are reused (asgi.py), so each keeps its connection instead of reopening it.
@@ -88,7 +89,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     }
     # A file, not the shared in-memory database: several threads writing at once must meet the same
     # locking (WAL, busy timeout) as in production, not shared-cache table locks.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One per test process, so that two test runs on one machine do not share (and wipe) one database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

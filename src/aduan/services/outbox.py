@@ -149,6 +149,13 @@ def deliver_due(now: datetime | None = None, limit: int = 200, client: httpx.Cli
     return sent
 
 
+def requeue(ids: list[int]) -> int:
+    """An admin's "send again now" for failed or dead replies."""
+    return OutboxMessage.objects.filter(
+        pk__in=ids, state__in=(OutboxMessage.State.FAILED, OutboxMessage.State.DEAD)
+    ).update(state=OutboxMessage.State.PENDING, next_attempt_at=timezone.now())
+
+
 def _deliver_one(message_id: int, now: datetime, client: httpx.Client) -> int:
     with transaction.atomic():
         # The row stays locked while it is sent, so a second worker skips it instead of sending it twice.

@@ -9,6 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from aduan.domain.channels import LABELS as KANAL_LABELS
+from aduan.domain.channels import Kanal
 from aduan.domain.tickets import normalize_ticket
 from aduan.models import Category, Report
 from aduan.services.reports import NewReport, ReporterInput
@@ -264,3 +266,53 @@ class RecategoriseForm(ActionForm):
         self.initial.setdefault("category", self.report.category.code if self.report.category else "LAINNYA")
         self.initial.setdefault("jenis", self.report.jenis)
         self.initial.setdefault("kewenangan", self.report.kewenangan or "dki")
+
+
+# The kanal an officer may record at a desk, by the kind of their unit (the desk they sit at), plus the
+# staff-entered kanal: mass-media items and the governor's social media.
+DESK_KANAL_BY_UNIT_KIND = {
+    "kelurahan": "kelurahan",
+    "kecamatan": "kecamatan",
+    "kota": "walikota",
+    "inspektorat": "inspektorat",
+    "biro": "pendopo",
+}
+STAFF_KANAL = ("media", "sosmed_pimpinan")
+
+
+class DeskForm(ReportForm):
+    """A report taken at a walk-in desk, or a media or social-media item entered by staff."""
+
+    kanal = forms.ChoiceField(label=_("Kanal"))
+    source_url = forms.URLField(
+        label=_("Tautan sumber"),
+        required=False,
+        help_text=_("Wajib untuk berita media massa; untuk unggahan media sosial pimpinan bila ada."),
+        widget=forms.URLInput(attrs={"maxlength": 500, "placeholder": "https://"}),
+        max_length=500,
+        assume_scheme="https",
+    )
+    # One id per rendered form: a double click or a resent form makes one report, not two.
+    intake_id = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, unit_kind: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        desk = DESK_KANAL_BY_UNIT_KIND.get(unit_kind)
+        kanal = ([desk] if desk else []) + list(STAFF_KANAL)
+        self.fields["kanal"].choices = [(k, KANAL_LABELS[Kanal(k)]) for k in kanal]
+        self.fields["kanal"].initial = kanal[0]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("kanal") == "media" and not data.get("source_url"):
+            self.add_error("source_url", _("Berita media massa perlu tautan sumbernya."))
+        return data
+
+    def to_new_report(self) -> NewReport:
+        new = super().to_new_report()
+        data = self.cleaned_data
+        new.channel = data["kanal"]
+        new.external_id = f"desk-{data['intake_id']}"
+        if data["source_url"] and new.description.strip():
+            new.description = f"{new.description}\n\nSumber: {data['source_url']}"
+        return new

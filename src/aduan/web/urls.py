@@ -16,6 +16,8 @@ urlpatterns = [
     path("masuk/", views.LoginView.as_view(), name="login"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("petugas/", views.queue, name="queue"),
+    path("petugas/loket/", views.desk, name="desk"),
+    path("petugas/loket/<str:ticket>/", views.desk_receipt, name="desk-receipt"),
     path("petugas/laporan/<str:ticket>/", views.case, name="case"),
     path("petugas/laporan/<str:ticket>/<str:action>/", views.act, name="act"),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -5,6 +5,7 @@ Thin views: parse with a form, call a service, render. Only aduan.services write
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from aduan.domain.channels import LABELS as KANAL_LABELS
+from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
@@ -215,6 +218,55 @@ def queue(request: HttpRequest) -> HttpResponse:
         context["validation"] = _case_rows(waiting[: queries.QUEUE_LIMIT])
         context["validation_total"] = waiting.count()
     return render(request, "aduan/queue.html", context)
+
+
+@login_required
+def desk(request: HttpRequest) -> HttpResponse:
+    """A walk-in desk: an officer records a resident's report (or a media/social-media item) and prints
+    the receipt with the ticket and how to follow it."""
+    officer = _officer(request)
+    if isinstance(officer, HttpResponse):
+        return officer
+    if request.method == "POST":
+        form = forms.DeskForm(request.POST, unit_kind=officer.unit.kind)
+        if form.is_valid():
+            try:
+                result = reports.submit_report(form.to_new_report())
+            except InvalidInput as exc:
+                form.add_service_errors(exc.errors)
+            except DomainError as exc:
+                form.add_error(None, exc.message)
+            else:
+                if result.access_token:
+                    _remember_receipt(request, result.report.ticket, result.access_token)
+                return redirect("aduan-web:desk-receipt", ticket=result.report.ticket)
+    else:
+        form = forms.DeskForm(initial={"intake_id": uuid.uuid4()}, unit_kind=officer.unit.kind)
+    return render(request, "aduan/desk.html", {"form": form, "officer": officer})
+
+
+@never_cache
+@login_required
+def desk_receipt(request: HttpRequest, ticket: str) -> HttpResponse:
+    """The printable receipt: the ticket, where and when it was taken, and how the resident follows it."""
+    officer = _officer(request)
+    if isinstance(officer, HttpResponse):
+        return officer
+    try:
+        report = reports.get_report(ticket)
+    except NotFound:
+        return _not_found(request, ticket)
+    token = request.session.get(RECEIPTS_SESSION_KEY, {}).get(report.ticket, "")
+    public_url = request.build_absolute_uri(reverse("aduan-web:report", args=[report.ticket]))
+    context = {
+        "report": report,
+        "officer": officer,
+        "public_url": public_url,
+        "private_url": _with_query(public_url, token=token) if token else "",
+        "status_label": label(STATUS_LABELS, report.status),
+        "kanal_label": KANAL_LABELS.get(Kanal(report.channel), report.channel),
+    }
+    return render(request, "aduan/desk_receipt.html", context)
 
 
 @dataclass(frozen=True)
