@@ -30,6 +30,8 @@ run: install
 	$(BIN)/aduan migrate --noinput
 	$(BIN)/aduan setup --data $(SHARED_DATA) --demo
 	$(BIN)/aduan collectstatic --noinput --verbosity 0
+	@# The worker (inbox retries, outbox delivery, channel polls) runs beside the web server and stops with it.
+	$(BIN)/aduan worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/uvicorn aduan.asgi:application --host 127.0.0.1 --port $(PORT)
 
 lint: install-test
