@@ -15,6 +15,7 @@ from aduan.domain.lifecycle import Status, UnitKind
 from aduan.models import BoundaryImport, Region, RegionBoundary, Report, Reporter, ReportEvent, Unit
 from aduan.services import reports
 from aduan.services.reports import NewReport, ReporterInput
+from tests.conftest import load_master_data
 from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
 
 pytestmark = pytest.mark.django_db
@@ -48,6 +49,8 @@ def submit(**fields: object) -> reports.Submitted:
 @pytest.fixture(autouse=True)
 def gambir_polygon() -> None:
     """Without ../shared/data there are no polygons: give Gambir a square around Monas for these tests."""
+    if not Region.objects.filter(code="31.71.01.1001").exists():  # a transactional test flushed it
+        load_master_data()
     gambir = Region.objects.get(code="31.71.01.1001")
     if not RegionBoundary.objects.filter(region=gambir).exists():
         square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
 
-from aduan.classifier.model import HEADS, TextClassifier
+from aduan.classifier.model import HEADS, Prediction, TextClassifier
 
 
 @dataclass(frozen=True)
@@ -87,3 +87,61 @@ def format_report(scores: dict[str, HeadScore], confusions: int = 15) -> str:
                 lines.append(f"  {gold_label:<16} → {predicted:<16} {count}")
         lines.append("")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class ThresholdRow:
+    threshold: float
+    coverage: float  # share of texts at or above the threshold (for luar: share of true luar found)
+    precision: float  # accuracy of the category among them / share of luar guesses that are luar
+
+
+def out_of_fold(
+    texts: Sequence[str], labels: Mapping[str, Sequence[str]], folds: int = 5, seed: int = 0
+) -> list[Prediction]:
+    """Each text predicted by a model that did not train on it (stratified k-fold by category)."""
+    from sklearn.model_selection import StratifiedKFold
+
+    predictions: list[Prediction | None] = [None] * len(texts)
+    splitter = StratifiedKFold(folds, shuffle=True, random_state=seed)
+    for train, test in splitter.split(list(texts), list(labels["category"])):
+        model = TextClassifier.fit(
+            [texts[i] for i in train], {h: [labels[h][i] for i in train] for h in HEADS}
+        )
+        for index, prediction in zip(test, model.predict([texts[i] for i in test]), strict=True):
+            predictions[index] = prediction
+    return [p for p in predictions if p is not None]
+
+
+def threshold_tables(
+    predictions: Sequence[Prediction], labels: Mapping[str, Sequence[str]], grid: Sequence[float]
+) -> dict[str, list[ThresholdRow]]:
+    """For each threshold: how many category guesses clear it and how often they are right; how many of the
+    true luar texts a luar guess at that confidence finds, and how often such a guess is right."""
+    categories, kewenangan = labels["category"], labels["kewenangan"]
+    luar_total = max(1, sum(k == "luar" for k in kewenangan))
+    tables: dict[str, list[ThresholdRow]] = {"category": [], "luar": []}
+    for threshold in grid:
+        sure = [
+            (p, g) for p, g in zip(predictions, categories, strict=True) if p.category.confidence >= threshold
+        ]
+        right = sum(p.category.label == g for p, g in sure)
+        tables["category"].append(
+            ThresholdRow(threshold, len(sure) / max(1, len(predictions)), right / len(sure) if sure else 0.0)
+        )
+        luar = [
+            g
+            for p, g in zip(predictions, kewenangan, strict=True)
+            if p.kewenangan.label == "luar" and p.kewenangan.confidence >= threshold
+        ]
+        hits = sum(g == "luar" for g in luar)
+        tables["luar"].append(ThresholdRow(threshold, hits / luar_total, hits / len(luar) if luar else 0.0))
+    return tables
+
+
+def lowest_meeting(rows: Sequence[ThresholdRow], precision: float) -> float | None:
+    """The lowest threshold whose precision reaches ``precision`` (more coverage for the same quality)."""
+    for row in sorted(rows, key=lambda r: r.threshold):
+        if row.precision >= precision:
+            return row.threshold
+    return None

@@ -57,8 +57,10 @@ class AuthorityGuess:
 class RoutingPolicy:
     """Thresholds an admin may tune; below them a human decides."""
 
-    category_confidence: float = 0.55  # direct route to the agency, and no triage flag, from here up
-    luar_confidence: float = 0.75  # propose a referral outside Pemprov DKI from here up
+    # Measured with `aduan thresholds` (5-fold out-of-fold on the seed set): the lowest values at which a
+    # confident category is right 92 % of the time and a confident luar guess 95 % of the time.
+    category_confidence: float = 0.35  # direct route to the agency, and no triage flag, from here up
+    luar_confidence: float = 0.6  # propose a referral outside Pemprov DKI from here up
     direct_route: bool = True  # False: always the kelurahan first, as in CRM
 
 
