@@ -10,7 +10,9 @@ from shapely.geometry import Polygon
 from aduan.domain.calendar import add_working_days, is_working_day, working_days_between
 from aduan.domain.geo import KelurahanIndex, parse_geometry
 from aduan.domain.routing import (
+    DEFAULT_POLICY,
     TRIAGE_UNIT_CODE,
+    AuthorityGuess,
     CategoryGuess,
     Location,
     LocationSource,
@@ -65,6 +67,16 @@ def test_crm_rule_kelurahan_first_whatever_the_category() -> None:
         decision = decide_holder(here, CategoryGuess("JALAN", 1.0, handles))
         assert decision.holder_code == "KEL-31.71.01.1001"
         assert "Gambir" in decision.reason and decision.facts["category"] == "JALAN"
+
+
+def test_a_luar_proposal_names_the_region_the_text_mentions_and_respects_the_threshold() -> None:
+    nowhere = Location(None, LocationSource.NONE, NoLocationReason.NO_POINT)
+    sure = AuthorityGuess("luar", DEFAULT_POLICY.luar_confidence, ("Kabupaten Badung",))
+    decision = decide_holder(nowhere, CategoryGuess("JALAN", 0.9, "no"), sure)
+    assert decision.holder_code == TRIAGE_UNIT_CODE and decision.proposed_referral
+    assert "teks menyebut Kabupaten Badung" in decision.reason
+    unsure = AuthorityGuess("luar", DEFAULT_POLICY.luar_confidence - 0.01, ("Kabupaten Badung",))
+    assert not decide_holder(nowhere, CategoryGuess("JALAN", 0.9, "no"), unsure).proposed_referral
 
 
 @pytest.mark.parametrize("why", list(NoLocationReason))
