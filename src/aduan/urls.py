@@ -10,5 +10,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("hooks/<str:kanal>/", webhook, name="webhook"),
+    path("open311/v2/", include("aduan.api.open311")),
     path("", include("aduan.web.urls")),
 ]
