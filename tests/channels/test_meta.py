@@ -572,3 +572,16 @@ def test_the_receipt_is_delivered_by_the_worker(
     httpserver.check_assertions()
     receipt.refresh_from_db()
     assert (receipt.state, receipt.provider_id) == (OutboxMessage.State.SENT, provider_id)
+
+
+def test_a_photo_posted_on_the_page_without_words_is_still_read() -> None:
+    value = json.loads(fixture_bytes("facebook", "feed_post.json"))["entry"][0]["changes"][0]["value"]
+    value.update(item="photo", link="https://scontent.xx.fbcdn.net/v/t39.30808-6/banjir_n.jpg", photo_id="77")
+    value.pop("message")
+    inbound = FacebookChannel().parse({"page_id": PAGE, "feed": value})
+    assert inbound is not None and inbound.text == "Foto dikirim tanpa keterangan."
+    assert [a.url for a in inbound.attachments] == [
+        "https://scontent.xx.fbcdn.net/v/t39.30808-6/banjir_n.jpg"
+    ]
+    value.pop("link")
+    assert FacebookChannel().parse({"page_id": PAGE, "feed": value}) is None  # nothing to read at all

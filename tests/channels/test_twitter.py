@@ -421,3 +421,14 @@ def test_the_receipt_is_delivered_by_the_worker_as_a_reply_post(
     httpserver.check_assertions()
     receipt.refresh_from_db()
     assert (receipt.state, receipt.provider_id) == (OutboxMessage.State.SENT, "1995015550001112223")
+
+
+def test_only_the_punctuation_left_by_the_removed_handle_goes() -> None:
+    delivery = json.loads(fixture_bytes("twitter", "mention_place_poi.json"))
+    tweet = delivery["tweet_create_events"][0]
+    tweet["text"] = "@dkijakarta, lampu PJU di kolong flyover Manggarai mati semua."
+    inbound = TwitterChannel().parse({"for_user_id": "1234567890", "tweet": tweet})
+    assert inbound is not None
+    assert inbound.text == "lampu PJU di kolong flyover Manggarai mati semua."
+    bare = {**tweet, "text": "@DKIJakarta", "place": None}
+    assert TwitterChannel().parse({"for_user_id": "1234567890", "tweet": bare}) is None  # nothing to act on

@@ -166,8 +166,8 @@ class FacebookChannel(MetaChannel):
             return None  # the Page's own posts and replies
         comment = value.get("item") == "comment"
         object_id = str(value.get("comment_id" if comment else "post_id") or "").strip()
-        photos = [str(u) for u in [value.get("link") if value.get("item") == "photo" else None] if u]
-        photos += [str(u) for u in as_list(value.get("photos")) if isinstance(u, str)]
+        photos = [str(value["link"])] if value.get("item") == "photo" and value.get("link") else []
+        photos += [url for url in as_list(value.get("photos")) if isinstance(url, str)]
         text = text_of(value.get("message")) or (PHOTO_ONLY if photos else "")
         if not text:
             return None

@@ -127,7 +127,7 @@ class TwitterChannel(Channel):
         if not user_id:
             raise PayloadError("Pengirim tweet (user.id_str) tidak ada.", "user.id_str")
         accounts = self.accounts
-        if user_id in accounts or "retweeted_status" in tweet:
+        if user_id in accounts or tweet.get("retweeted_status"):
             return None  # our own posts (the replies we sent) and retweets are not reports
         extended = as_dict(tweet.get("extended_tweet"))
         text = (
@@ -160,7 +160,8 @@ class TwitterChannel(Channel):
                 text = text.replace(str(item["url"]), "")  # the t.co link to the photo itself
             if item.get("type") == "photo" and item.get("media_url_https"):
                 photos.append(InboundAttachment("image/jpeg", url=str(item["media_url_https"])))
-        text = re.sub(r"\s+", " ", text).strip(" ,.:;-")
+        # Only the punctuation a removed handle leaves in front ("@DKIJakarta, jalan …") goes.
+        text = re.sub(r"\s+", " ", text).strip().lstrip(",.:;- ").strip()
         lat, lon, address = _where(tweet)
         if not text:
             if photos:
