@@ -10,6 +10,7 @@ import httpx
 from django.conf import settings
 from django.utils import timezone
 
+from aduan.channels.base import PayloadError
 from aduan.channels.registry import UnknownChannel, channel
 from aduan.services import intake, outbox
 
@@ -57,7 +58,8 @@ def tick(
                 adapter = channel(kanal, settings.ADUAN_CHANNELS)
                 items = adapter.poll(client)
                 result.polled[kanal] = len(intake.store(kanal, items, "poll").new)
-            except (UnknownChannel, httpx.HTTPError, OSError) as error:
+            except (UnknownChannel, PayloadError, httpx.HTTPError, OSError) as error:
+                # An unreadable page or record at the provider: logged, nothing stored, asked again next time.
                 log.warning("poll %s failed: %s", kanal, error)
     result.processed = intake.process_due(now)
     result.sent = outbox.deliver_due(now, client=client)
