@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from aduan.channels.base import PayloadError
@@ -61,10 +61,14 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
-def merged_mapping(defaults: FieldMap, overrides: Any, what: str) -> dict[str, tuple[str, ...]]:
-    """``defaults`` with a deployment's ``overrides`` (a dict of our field → path or list of paths).
+def merged_mapping(
+    defaults: FieldMap, overrides: Any, what: str, required: Collection[str] = ()
+) -> dict[str, tuple[str, ...]]:
+    """``defaults`` with a deployment's ``overrides`` (a dict of our field → path or list of paths; an empty
+    list leaves an optional field out).
 
-    An unknown field or a path that is not text is a configuration mistake: ValueError names it."""
+    An unknown field, a path that is not text or a required field left out is a configuration mistake:
+    ValueError names it."""
     result = {field: paths(spec) for field, spec in defaults.items()}
     if overrides is None:
         return result
@@ -74,9 +78,11 @@ def merged_mapping(defaults: FieldMap, overrides: Any, what: str) -> dict[str, t
         if field not in defaults:
             known = ", ".join(sorted(defaults))
             raise ValueError(f"{what}: unknown field {field!r} (known: {known})")
-        spec_paths = paths(spec) if isinstance(spec, str | list | tuple) else ()
-        if not spec_paths or not all(isinstance(p, str) and p for p in spec_paths):
+        if not isinstance(spec, str | list | tuple) or not all(isinstance(p, str) and p for p in paths(spec)):
             raise ValueError(f"{what}: {field!r} must be a dotted path or a list of them")
+        spec_paths = paths(spec)
+        if not spec_paths and field in required:
+            raise ValueError(f"{what}: {field!r} cannot be left out")
         result[field] = spec_paths
     return result
 

@@ -72,7 +72,9 @@ class SmsChannel(Channel):
 
     def __init__(self, config: ChannelConfig | None = None) -> None:
         super().__init__(config)
-        self.fields = merged_mapping(DEFAULT_FIELDS, self.config.options.get("fields"), "sms fields")
+        self.fields = merged_mapping(
+            DEFAULT_FIELDS, self.config.options.get("fields"), "sms fields", required=("from", "text")
+        )
         self.country = str(self.config.options.get("country_code", "62"))
 
     def verify(self, request: WebhookRequest) -> None:
