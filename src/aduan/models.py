@@ -483,6 +483,7 @@ class OutboxMessage(models.Model):
     event = models.ForeignKey(ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     kanal = models.CharField(max_length=20, choices=[(k.value, KANAL_LABELS[k]) for k in Kanal])
     address = models.CharField(max_length=200)
+    name = models.CharField(max_length=120, blank=True)  # the @handle a reply on X starts with
     thread = models.CharField(max_length=300, blank=True)
     subject = models.CharField(max_length=200, blank=True)
     body = models.TextField()
@@ -501,7 +502,11 @@ class OutboxMessage(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["event", "kanal", "address"], name="outbox_once_per_address"),
         ]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            # A citizen's reply to one of our messages names its provider id: that finds the case.
+            models.Index(fields=["kanal", "provider_id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kanal}:{self.address} ({self.state})"

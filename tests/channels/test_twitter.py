@@ -410,11 +410,15 @@ def test_the_receipt_is_delivered_by_the_worker_as_a_reply_post(
     }
     replay(hook_client, "twitter", "mention_geotag.json")
     receipt = OutboxMessage.objects.get(kanal="twitter")
+    assert receipt.name.startswith("@")
     httpserver.expect_oneshot_request(
         "/2/tweets",
         method="POST",
         headers={"Authorization": "Bearer city-user-token"},
-        json={"text": receipt.body, "reply": {"in_reply_to_tweet_id": "1995012345678901248"}},
+        json={
+            "text": fit_tweet(receipt.body, receipt.report.ticket, receipt.name),  # "@handle …"
+            "reply": {"in_reply_to_tweet_id": "1995012345678901248"},
+        },
     ).respond_with_json({"data": {"id": "1995015550001112223", "text": receipt.body}}, status=201)
     with httpx.Client() as client:
         assert outbox.deliver_due(client=client) == 1

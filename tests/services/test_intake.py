@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from aduan.channels.base import Item
 from aduan.channels.jaki import JakiChannel
-from aduan.models import InboxMessage, Report, ReportEvent
+from aduan.models import InboxMessage, OutboxMessage, Report, ReportEvent
 from aduan.services import intake, reports
 from tests.channels.conftest import FIXTURES
 
@@ -129,3 +129,18 @@ def test_a_reply_naming_a_followed_ticket_is_a_comment_and_a_strangers_is_a_new_
     )
     other = intake.apply(stranger)
     assert other.pk != first.report.pk
+
+
+@pytest.mark.django_db
+def test_a_reply_to_one_of_our_messages_lands_on_its_case_without_the_ticket_typed() -> None:
+    first = intake.process(intake.store("jaki", [_jaki_item("J-10")]).new[0])
+    assert first.report is not None
+    OutboxMessage.objects.filter(report=first.report).update(provider_id="notif-501", state="sent")
+    inbound = JakiChannel().parse(_jaki_item("J-11", "Terima kasih, tapi lampunya mati lagi").payload)
+    assert inbound is not None and inbound.sender is not None
+    reply = replace(inbound, extra={"in_reply_to": "notif-501"})
+    assert intake.apply(reply).pk == first.report.pk
+    assert ReportEvent.objects.filter(report=first.report, action="comment").count() == 1
+    # The same reply from someone who does not follow the case starts a report of their own.
+    stranger = replace(reply, external_id="J-12", sender=replace(inbound.sender, address="u-77"))
+    assert intake.apply(stranger).pk != first.report.pk

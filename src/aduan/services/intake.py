@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -17,7 +17,7 @@ from aduan.channels.registry import UnknownChannel, channel
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.messages import InboundMessage
 from aduan.domain.tickets import normalize_ticket
-from aduan.models import Attachment, Follower, InboxMessage, Report
+from aduan.models import Attachment, Follower, InboxMessage, OutboxMessage, Report
 from aduan.services import reports
 
 log = logging.getLogger("aduan.intake")
@@ -153,6 +153,8 @@ def retry(inbox_id: int) -> InboxMessage:
 def apply(inbound: InboundMessage) -> Report:
     """A new report for ``inbound`` — or, when it answers about a ticket its sender follows, a comment on
     that case."""
+    if inbound.sender is not None and not inbound.ticket:
+        inbound = _ticket_of_reply(inbound)
     if inbound.ticket and inbound.sender is not None:
         case = _followed_case(inbound)
         if case is not None:
@@ -186,6 +188,20 @@ def _description(inbound: InboundMessage) -> str:
     if inbound.source_url and inbound.source_url not in text:
         text = f"{text}\n\nSumber: {inbound.source_url}"
     return text[: reports.MAX_DESCRIPTION]
+
+
+def _ticket_of_reply(inbound: InboundMessage) -> InboundMessage:
+    """A reply to one of our messages (a tweet, a WhatsApp message, an e-mail) without the ticket typed:
+    the message it answers names the case."""
+    replied_to = inbound.extra.get("in_reply_to", "")
+    if not replied_to:
+        return inbound
+    ticket = (
+        OutboxMessage.objects.filter(kanal=inbound.kanal, provider_id=replied_to)
+        .values_list("report__ticket", flat=True)
+        .first()
+    )
+    return replace(inbound, ticket=ticket) if ticket else inbound
 
 
 def _followed_case(inbound: InboundMessage) -> Report | None:

@@ -106,6 +106,7 @@ def enqueue(report: Report, event: ReportEvent) -> int:
             event=event,
             kanal=follower.kanal,
             address=follower.address,
+            name=follower.name,
             thread=follower.thread,
             subject=subject,
             body=text,
@@ -211,7 +212,7 @@ def send(message: OutboxMessage, client: httpx.Client) -> str:
         raise DeliveryError(f"kanal {message.kanal} tidak aktif", permanent=True) from error
     outbound = OutboundMessage(
         kanal=message.kanal,
-        to=Contact(message.kanal, message.address, thread=message.thread),
+        to=Contact(message.kanal, message.address, message.name, message.thread),
         text=message.body[: adapter.max_text],
         ticket=message.report.ticket,
         subject=message.subject,
