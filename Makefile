@@ -20,6 +20,9 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# The browser tests drive Debian's Chromium with Playwright; no browser is ever downloaded.
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "NOTE: chromium is not installed (needs root: apt-get install chromium); browser tests will skip"
 	touch $@
 
 install: $(VENV)/.installed

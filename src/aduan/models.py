@@ -144,6 +144,7 @@ class Officer(models.Model):
         OFFICER = "officer", "petugas"
         HEAD = "head", "kepala unit"
         VALIDATOR = "validator", "validator"
+        SUPERVISOR = "supervisor", "pengawas"
         ADMIN = "admin", "admin"
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="officer")
@@ -225,6 +226,18 @@ class Report(models.Model):
     tl_rejections = models.PositiveIntegerField(default=0)
     reopens = models.PositiveIntegerField(default=0)
     ews_changes = models.PositiveIntegerField(default=0)
+    # Deadlines (DESIGN.md §7): set on submit, moved only by EWS (with a reason) and reopening.
+    response_due_at = models.DateTimeField("batas tanggapan pertama", null=True, blank=True)
+    completion_due_at = models.DateTimeField("batas penyelesaian", null=True, blank=True)
+    first_response_at = models.DateTimeField("tanggapan pertama", null=True, blank=True)
+    red_flag = models.BooleanField("bendera merah", default=False)
+    overdue = models.BooleanField("lewat batas", default=False)
+    escalation_level = models.PositiveSmallIntegerField("tingkat eskalasi", default=0)
+    escalated_to = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="escalated_reports"
+    )
+    # After a ping-pong the common superior holds the case; where it sends it, the case stays.
+    binding = models.BooleanField("keputusan atasan mengikat", default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -235,6 +248,8 @@ class Report(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["holder", "status", "created_at"]),
+            models.Index(fields=["holder", "status", "completion_due_at"]),  # the queue, by deadline
+            models.Index(fields=["status", "completion_due_at"]),  # the deadline sweep
             models.Index(fields=["status", "created_at"]),
             models.Index(fields=["category", "status", "lat"]),  # duplicate candidates: bounding box
         ]
@@ -264,6 +279,7 @@ class Report(models.Model):
             reopens=self.reopens,
             ews_changes=self.ews_changes,
             held_by=held_by,
+            binding=self.binding,
         )
 
 
@@ -321,12 +337,23 @@ class ReportEvent(models.Model):
 class Attachment(models.Model):
     """A file attached to a report or to one of its events (a follow-up's evidence photo)."""
 
+    class Kind(models.TextChoices):
+        REPORT = "laporan", "foto laporan"
+        BEFORE = "sebelum", "sebelum ditangani"
+        AFTER = "sesudah", "sesudah ditangani"
+
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="attachments")
     event = models.ForeignKey(
         ReportEvent, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
     )
     file = models.FileField(upload_to="attachments/%Y/%m/")
     content_type = models.CharField(max_length=60)
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.REPORT)
+    # Read from the photo's EXIF before it is stripped: where and when it was taken, to check a follow-up.
+    taken_at = models.DateTimeField(null=True, blank=True)
+    lat = models.FloatField(null=True, blank=True)
+    lon = models.FloatField(null=True, blank=True)
+    flag = models.CharField("catatan pemeriksaan", max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -528,3 +555,49 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class SlaTarget(models.Model):
+    """A deadline target (DESIGN.md §7) for one jenis, optionally one category; admin-editable.
+
+    The most specific row wins: (category, jenis), then (no category, jenis). Without any row the defaults
+    apply: first response in 1 working day; completion in the category's sla_days (pengaduan, aspirasi) or
+    10 working days (informasi)."""
+
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE)
+    jenis = models.CharField(max_length=12, choices=Report.Jenis.choices)
+    response_working_days = models.PositiveSmallIntegerField("tanggapan pertama (hari kerja)", default=1)
+    completion_days = models.PositiveSmallIntegerField("penyelesaian (hari)", default=7)
+    completion_in_working_days = models.BooleanField("dihitung hari kerja", default=False)
+    red_flag_days_before = models.PositiveSmallIntegerField("bendera merah (hari sebelum batas)", default=1)
+
+    class Meta:
+        verbose_name = "target waktu"
+        verbose_name_plural = "target waktu"
+        constraints = [
+            models.UniqueConstraint(fields=["category", "jenis"], name="sla_target_unique"),
+            models.UniqueConstraint(
+                fields=["jenis"], condition=Q(category__isnull=True), name="sla_target_default_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category_id or '*'}/{self.jenis}"
+
+
+class ResponseTemplate(models.Model):
+    """A ready answer an officer starts from, per category and action; admin-editable."""
+
+    name = models.CharField("nama", max_length=120)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.CASCADE)
+    action = models.CharField(max_length=20, choices=[(a.value, a.value) for a in Action])
+    text = models.TextField("isi")
+    active = models.BooleanField("aktif", default=True)
+
+    class Meta:
+        verbose_name = "templat tanggapan"
+        verbose_name_plural = "templat tanggapan"
+        ordering = ["action", "name"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -56,10 +56,13 @@ def valid_command(action: Action, holder: UnitRef = DINAS) -> Command:
         actor = officer(BIRO)
     if action in (Action.DISPUTE, Action.COMMENT):
         actor = REPORTER
+    if action in (Action.REMIND, Action.ESCALATE, Action.REFER_UP):
+        actor = SYSTEM
+    targets = {Action.DISPOSISI: SUDIN, Action.KOORDINASI: KEL2, Action.REFER_UP: KEL2}
     return Command(
         action=action,
         actor=actor,
-        target=SUDIN if action is Action.DISPOSISI else KEL2 if action is Action.KOORDINASI else None,
+        target=targets.get(action),
         reason="alasan yang jelas",
         reject_reason=RejectReason.SPAM if action is Action.REJECT else None,
         merge_into_open=True,
@@ -82,6 +85,10 @@ EXPECTED_TARGET = {
     Action.DISPUTE: Status.PROSES,
     Action.RECATEGORISE: None,  # stays in the status it was in
     Action.COMMENT: None,
+    Action.ASK: None,
+    Action.REMIND: None,
+    Action.ESCALATE: None,
+    Action.REFER_UP: Status.MENUNGGU,
 }
 
 LEGAL_FROM = {
@@ -98,6 +105,10 @@ LEGAL_FROM = {
     Action.DISPUTE: {Status.SELESAI},
     Action.RECATEGORISE: set(OPEN_STATUSES),
     Action.COMMENT: set(Status),  # a reporter's reply lands on the case, open or closed
+    Action.ASK: set(OPEN_STATUSES),
+    Action.REMIND: set(OPEN_STATUSES),
+    Action.ESCALATE: set(OPEN_STATUSES),
+    Action.REFER_UP: {Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI, Status.PROSES},
 }
 
 ALL_PAIRS = [(status, action) for status in Status for action in TRANSITIONS]
@@ -325,7 +336,7 @@ commands = st.builds(
 
 def _sensible(state: CaseState, data: st.DataObject) -> Command:
     """A command that the rules allow, with valid arguments: it keeps sequences going deep."""
-    actor = data.draw(st.sampled_from([officer(state.holder), officer(BIRO), REPORTER]))
+    actor = data.draw(st.sampled_from([officer(state.holder), officer(BIRO), REPORTER, SYSTEM]))
     actions = allowed_actions(state, actor)
     if not actions:
         return Command(Action.ACCEPT, actor)
@@ -341,7 +352,7 @@ def _sensible(state: CaseState, data: st.DataObject) -> Command:
     return replace(valid_command(action), actor=actor, target=target)
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500, deadline=None, derandomize=True)
 @given(first=st.sampled_from([KEL, TRIAGE, KEL2]), steps=st.integers(0, 40), data=st.data())
 def test_random_sequences_never_reach_an_illegal_state_nor_lose_an_event(
     first: UnitRef, steps: int, data: st.DataObject
@@ -398,3 +409,23 @@ def test_replay_detects_a_history_that_does_not_add_up() -> None:
     command = replace(valid_command(Action.KOORDINASI, KEL), target=DINAS)
     with pytest.raises(DomainError):
         replay(KEL, [Event(Action.KOORDINASI, command, KEL2)])
+
+
+def test_after_a_ping_pong_the_common_superiors_decision_binds() -> None:
+    bounced = state_in(Status.KOORDINASI)
+    superior = KEL2
+    taken = decide(bounced, Command(Action.REFER_UP, SYSTEM, target=superior, reason="bolak-balik 4 kali"))
+    assert (taken.status, taken.holder, taken.binding) == (Status.MENUNGGU, superior, True)
+    sent = decide(taken, Command(Action.KOORDINASI, officer(superior), target=DINAS, reason="tupoksi dinas"))
+    with pytest.raises(DomainError) as refused:
+        decide(sent, Command(Action.RETURN, officer(DINAS), reason="bukan tugas kami"))
+    assert refused.value.code == "binding_decision"
+    assert decide(sent, Command(Action.ACCEPT, officer(DINAS))).status is Status.PROSES
+
+
+@pytest.mark.parametrize("action", [Action.REMIND, Action.ESCALATE, Action.REFER_UP])
+def test_only_the_sweep_reminds_escalates_and_refers_up(action: Action) -> None:
+    command = replace(valid_command(action), actor=officer(DINAS))
+    with pytest.raises(DomainError) as refused:
+        decide(state_in(Status.PROSES), command)
+    assert refused.value.code == "forbidden"

@@ -40,6 +40,10 @@ class Action(StrEnum):
     DISPUTE = "dispute"
     RECATEGORISE = "recategorise"
     COMMENT = "comment"  # the reporter adds to the case (a reply on their kanal); no status changes
+    ASK = "ask"  # the holder asks the reporter for details through the masked relay; no status changes
+    REMIND = "remind"  # the deadline sweep reminds the holder (red flag, overdue); no status changes
+    ESCALATE = "escalate"  # the sweep tells the next unit up that the case is overdue; no status changes
+    REFER_UP = "refer_up"  # ping-pong: the case goes to the common superior, whose decision binds
 
 
 class UnitKind(StrEnum):
@@ -96,6 +100,9 @@ class CaseState:
     reopens: int = 0
     ews_changes: int = 0
     held_by: tuple[str, ...] = field(default_factory=tuple)
+    # Set when the common superior took the case over after a ping-pong: where it sends the case, the
+    # case stays (no return).
+    binding: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +139,13 @@ TRANSITIONS: dict[Action, tuple[frozenset[Status], Status | None]] = {
     Action.RECATEGORISE: (OPEN_STATUSES, None),
     # A reporter's reply lands on the case whatever its status; the holder sees it in the timeline.
     Action.COMMENT: (frozenset(Status), None),
+    Action.ASK: (OPEN_STATUSES, None),
+    Action.REMIND: (OPEN_STATUSES, None),
+    Action.ESCALATE: (OPEN_STATUSES, None),
+    Action.REFER_UP: (
+        frozenset({Status.MENUNGGU, Status.KOORDINASI, Status.DISPOSISI, Status.PROSES}),
+        Status.MENUNGGU,
+    ),
 }
 
 # Units that carry out work for a dinas-level agency and may be instructed by it (disposisi).
@@ -171,6 +185,10 @@ def _check_actor(cmd: Command, state: CaseState) -> None:
         if not (actor.is_reporter or actor.is_system):
             raise _refuse("forbidden", "Tanggapan pelapor hanya datang dari pelapor.")
         return
+    if action in (Action.REMIND, Action.ESCALATE, Action.REFER_UP):
+        if not actor.is_system:
+            raise _refuse("forbidden", "Pengingat dan eskalasi dijalankan oleh sistem (penyapu tenggat).")
+        return
     if action is Action.MERGE and actor.is_system:
         return  # intake joins a report to the case of the same problem (DESIGN.md §6.4)
     if actor.unit is None:
@@ -200,6 +218,8 @@ def _check_arguments(cmd: Command, state: CaseState) -> None:
         Action.REJECT,
         Action.DISPUTE,
         Action.COMMENT,
+        Action.ASK,
+        Action.REFER_UP,
     }
     if action in needs_reason and not cmd.reason.strip():
         raise _refuse("reason_required", "Alasan atau keterangan wajib diisi.")
@@ -210,6 +230,14 @@ def _check_arguments(cmd: Command, state: CaseState) -> None:
             raise _refuse("invalid_target", "Unit tujuan sama dengan unit pemegang laporan.")
         if target.kind not in HOLDING_KINDS:
             raise _refuse("invalid_target", "Unit tujuan tidak dapat memegang laporan.")
+    if action is Action.RETURN and state.binding:
+        raise _refuse(
+            "binding_decision",
+            "Laporan ini diteruskan oleh atasan bersama setelah bolak-balik; keputusannya mengikat dan "
+            "tidak dapat dikembalikan.",
+        )
+    if action is Action.REFER_UP and (target is None or target.kind not in HOLDING_KINDS):
+        raise _refuse("invalid_target", "Atasan bersama tidak dapat memegang laporan.")
     if action is Action.DISPOSISI:
         if target is None:
             raise _refuse("target_required", "Pilih suku dinas tujuan disposisi.")
@@ -274,7 +302,10 @@ def _apply(state: CaseState, cmd: Command, target_status: Status | None) -> Case
         return replace(state, status=Status.PROSES, tl_rejections=state.tl_rejections + 1)
     if action is Action.DISPUTE:
         return replace(state, status=Status.PROSES, reopens=state.reopens + 1)
-    if target_status is None:  # recategorise, comment: the case stays where and as it is
+    if action is Action.REFER_UP:
+        assert cmd.target is not None
+        return _moved_to(state, cmd.target, status=Status.MENUNGGU, forwarded_by=None, binding=True)
+    if target_status is None:  # recategorise, comment, ask, remind, escalate: nothing moves
         return state
     return replace(state, status=target_status)
 

@@ -476,6 +476,7 @@ def _store_state(report: Report, state: lifecycle.CaseState) -> None:
     report.tl_rejections = state.tl_rejections
     report.reopens = state.reopens
     report.ews_changes = state.ews_changes
+    report.binding = state.binding
 
 
 def _officer_actor(user: User | AnonymousUser) -> tuple[Actor, User]:
