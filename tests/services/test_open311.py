@@ -502,13 +502,30 @@ def test_times_are_utc_with_a_z_and_the_ews_ends_the_jakarta_day() -> None:
 def test_every_action_has_words() -> None:
     report = file("Jalan berlubang")
     event = report.events.get()
-    for action in Action:
+    for action in [*Action, "ask", "remind", "escalate", "refer_up"]:
         summary = open311._note_summary(
             ReportEvent(
                 report=report, action=action, holder=event.holder, data={}, created_at=event.created_at
             )
         )
-        assert summary and summary != action.value
+        assert summary and summary != str(action)
+    unknown = ReportEvent(
+        report=report, action="baru", holder=event.holder, data={}, created_at=event.created_at
+    )
+    assert open311._note_summary(unknown) == "baru"
+
+
+def test_what_an_officer_asks_the_reporter_stays_out_of_the_notes() -> None:
+    report = file("Jalan berlubang di depan rumah")
+    asked = ReportEvent(
+        report=report,
+        action="ask",
+        actor_kind="officer",
+        holder=report.holder,
+        reason="Bu Sri, mohon kirim foto ke 0812111222",
+        created_at=timezone.now(),
+    )
+    assert open311.note(asked)["description"] is None
 
 
 # ---------------------------------------------------------------- the apikey command

@@ -660,12 +660,13 @@ def _service_notice(report: Report) -> str:
 def _note_summary(event: ReportEvent) -> str:
     unit = event.target.name if event.target is not None else event.holder.name
     data = event.data if isinstance(event.data, dict) else {}
-    action = event.action
+    action = str(event.action)
     if action == Action.SUBMIT:
-        kanal = data.get("channel", "")
+        kanal = str(data.get("channel", ""))
         via = KANAL_LABELS.get(Kanal(kanal), kanal) if kanal in Kanal.__members__.values() else kanal
         return f"Laporan masuk{f' melalui {via}' if via else ''}; ditangani {event.holder.name}"
-    summaries = {
+    # Keyed by the action's value: an action added to the lifecycle later still reads, as its code.
+    summaries: dict[str, str] = {
         Action.ACCEPT: f"Diterima untuk ditangani {event.holder.name}",
         Action.KOORDINASI: f"Koordinasi ke {unit}",
         Action.RETURN: f"Dikembalikan ke {event.holder.name}",
@@ -679,19 +680,28 @@ def _note_summary(event: ReportEvent) -> str:
         Action.DISPUTE: "Disanggah pelapor: dibuka kembali",
         Action.RECATEGORISE: "Kategori ditetapkan petugas",
         Action.COMMENT: "Tanggapan pelapor",
+        "ask": f"{event.holder.name} meminta keterangan tambahan dari pelapor",
+        "remind": f"Pengingat tenggat untuk {event.holder.name}",
+        "escalate": f"Tenggat terlewati: dilaporkan ke {unit}",
+        "refer_up": f"Bolak-balik antarunit: diputuskan oleh {unit}",
     }
-    return summaries.get(Action(action), action) if action in Action.__members__.values() else action
+    return summaries.get(action, action)
+
+
+# Texts addressed to the reporter or written by them: they may name the reporter or carry a phone number.
+_PRIVATE_NOTES = frozenset({"ask"})
 
 
 def note(event: ReportEvent) -> dict[str, Any]:
     """One step of the public timeline. Officers are named by their unit only; what the reporter wrote
-    after filing (a comment, a dispute) may carry their contact details, so its text stays out."""
-    by_reporter = event.actor_kind == ReportEvent.ActorKind.REPORTER
+    after filing (a comment, a dispute) and what an officer asked them may carry their contact details,
+    so that text stays out."""
+    private = event.actor_kind == ReportEvent.ActorKind.REPORTER or event.action in _PRIVATE_NOTES
     return {
         "type": event.action,
         "datetime": w3(event.created_at),
         "summary": _note_summary(event),
-        "description": None if by_reporter else (event.reason or None),
+        "description": None if private else (event.reason or None),
     }
 
 
