@@ -5,6 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SHARED_DATA ?= ../shared/data
+VENDOR := src/aduan/web/static/vendor
 export DJANGO_SETTINGS_MODULE := aduan.settings
 
 .PHONY: run test install install-test bench lint clean
@@ -14,8 +15,13 @@ $(BIN)/python:
 	$(BIN)/pip install --quiet --upgrade pip
 
 # The stamp files re-run the install whenever pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml package.json package-lock.json | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	@# htmx and Leaflet come from npm (pinned in package-lock.json) and are served from a folder git ignores.
+	npm ci --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)/leaflet
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
@@ -56,4 +62,4 @@ bench: install-test
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var build *.egg-info src/*.egg-info
+	rm -rf $(VENV) var build *.egg-info src/*.egg-info node_modules $(VENDOR)

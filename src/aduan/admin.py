@@ -22,6 +22,8 @@ from aduan.models import (
     Report,
     Reporter,
     ReportEvent,
+    ResponseTemplate,
+    SlaTarget,
     Unit,
 )
 from aduan.services import intake, outbox
@@ -192,3 +194,28 @@ class ApiKeyAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SlaTarget)
+class SlaTargetAdmin(admin.ModelAdmin):
+    """Deadline targets per jenis and category (DESIGN.md §7); a row without a category is the default."""
+
+    list_display = (
+        "jenis",
+        "category",
+        "response_working_days",
+        "completion_days",
+        "completion_in_working_days",
+        "red_flag_days_before",
+    )
+    list_filter = ("jenis",)
+    list_editable = ("response_working_days", "completion_days", "completion_in_working_days")
+    raw_id_fields = ("category",)
+
+
+@admin.register(ResponseTemplate)
+class ResponseTemplateAdmin(admin.ModelAdmin):
+    list_display = ("name", "action", "category", "active")
+    list_filter = ("action", "active")
+    search_fields = ("name", "text")
+    raw_id_fields = ("category",)

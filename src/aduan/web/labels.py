@@ -31,6 +31,11 @@ ACTION_LABELS: dict[str, Promise] = {
     "merge": _("Digabungkan dengan laporan lain"),
     "dispute": _("Disanggah pelapor"),
     "recategorise": _("Kategori ditetapkan petugas"),
+    "comment": _("Tanggapan pelapor"),
+    "ask": _("Petugas bertanya kepada pelapor"),
+    "remind": _("Pengingat tenggat"),
+    "escalate": _("Dieskalasi ke atasan"),
+    "refer_up": _("Diambil alih atasan bersama"),
 }
 
 # What the button of each officer action says.
@@ -46,6 +51,7 @@ ACTION_BUTTONS: dict[str, Promise] = {
     "reject": pgettext_lazy("tombol", "Tolak laporan"),
     "merge": pgettext_lazy("tombol", "Gabungkan"),
     "recategorise": pgettext_lazy("tombol", "Tetapkan kategori"),
+    "ask": pgettext_lazy("tombol", "Tanya pelapor"),
 }
 
 JENIS_LABELS: dict[str, Promise] = {
