@@ -52,7 +52,7 @@ _STATUS_TEXT = {
 
 
 def public_link(ticket: str) -> str:
-    return f"{settings.ADUAN_PUBLIC_URL}/laporan/{ticket}"
+    return f"{settings.ADUAN_PUBLIC_URL}/laporan/{ticket}/"
 
 
 def render(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
