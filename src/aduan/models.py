@@ -601,3 +601,79 @@ class ResponseTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Article(models.Model):
+    """A knowledge-base answer to a question residents ask (rusun, burial costs, KTP, …); admin-editable.
+
+    An agency may publish the answer to an `informasi` case back into the base in one step
+    (``from_report``)."""
+
+    title = models.CharField("judul", max_length=200)
+    question = models.CharField("pertanyaan yang dijawab", max_length=300, blank=True)
+    body = models.TextField("jawaban")
+    topic = models.CharField("topik", max_length=80, blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL)
+    keywords = models.TextField("kata kunci dan sinonim", blank=True)
+    sources = models.JSONField("sumber", default=list, blank=True)
+    last_verified = models.DateField("terakhir diperiksa", null=True, blank=True)
+    published = models.BooleanField("terbit", default=True)
+    from_report = models.ForeignKey(
+        Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "artikel basis pengetahuan"
+        verbose_name_plural = "artikel basis pengetahuan"
+        ordering = ["topic", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Question(models.Model):
+    """A question asked through `POST /api/v1/ask` or the web form, kept for the outreach figures: what is
+    asked most, and what the knowledge base cannot answer."""
+
+    text = models.TextField()
+    best_article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="asked"
+    )
+    best_score = models.FloatField(default=0.0)
+    answered = models.BooleanField("terjawab", default=False)  # an answer above the threshold was shown
+    not_helpful = models.BooleanField("tidak menjawab", default=False)  # "this did not answer me"
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.SET_NULL)
+    agency = models.ForeignKey(Agency, null=True, blank=True, on_delete=models.SET_NULL)
+    report = models.ForeignKey(Report, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=20, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = "pertanyaan warga"
+        verbose_name_plural = "pertanyaan warga"
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class Review(models.Model):
+    """The reporter's rating of a finished case (1–5 stars and a comment); it feeds the unit's figures."""
+
+    report = models.OneToOneField(Report, on_delete=models.CASCADE, related_name="review")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="reviews")  # who did the work
+    stars = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "penilaian pelapor"
+        verbose_name_plural = "penilaian pelapor"
+        constraints = [
+            models.CheckConstraint(condition=Q(stars__gte=1) & Q(stars__lte=5), name="review_stars_1_to_5"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id}: {self.stars}"
