@@ -190,6 +190,7 @@ def test_discovery_in_both_formats(client: Client, validate: Validate) -> None:
     validate("discovery", body)
     assert body["endpoints"][0]["url"] == f"{settings.ADUAN_PUBLIC_URL}/open311/v2"
     assert client.get(f"{BASE}/discovery").json() == body  # JSON without an extension
+    assert client.get(f"{BASE}/").json() == body  # and at the endpoint's root
     root = xml_of(client.get(f"{BASE}/discovery.xml"))
     assert root.tag == "discovery"
     assert [e.tag for e in root] == ["changeset", "contact", "key_service", "endpoints"]

@@ -194,6 +194,8 @@ _FORMAT = r"(?:\.(?P<fmt>json|xml))?$"
 
 urlpatterns = [
     re_path(rf"^discovery{_FORMAT}", discovery, name="open311-discovery"),
+    # The spec suggests serving the discovery document at the endpoint's root too.
+    re_path(r"^$", discovery),
     re_path(rf"^services{_FORMAT}", services, name="open311-services"),
     re_path(rf"^services/(?P<code>[^/]+?){_FORMAT}", service_definition, name="open311-service"),
     re_path(rf"^requests{_FORMAT}", requests, name="open311-requests"),
