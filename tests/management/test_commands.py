@@ -195,3 +195,17 @@ def test_the_console_script_takes_hyphenated_command_names(capsys: pytest.Captur
         main(["aduan", "import-boundaries", "--help"])
     assert exited.value.code == 0
     assert "GeoJSON" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_intake_replays_a_raw_email_by_its_file_name(tmp_path: Path) -> None:
+    from aduan.models import Report
+
+    source = Path(__file__).resolve().parents[1] / "channels" / "fixtures" / "email"
+    raw = source / "report_plain_qp.eml"
+    target = tmp_path / "laporan.eml"
+    target.write_bytes(raw.read_bytes())
+    out = io.StringIO()
+    call_command("intake", "--kanal", "email", "--file", str(target), stdout=out)
+    assert '"received": 1' in out.getvalue()
+    assert Report.objects.filter(channel="email").count() == 1

@@ -53,7 +53,7 @@ def test_the_web_reporters_email_and_phone_follow_the_case() -> None:
     report = report_from(reporter=ReporterInput(name="Bu Sri", phone="0812-3456-789", email="Sri@Example.id"))
     assert sorted(report.followers.values_list("kanal", "address")) == [
         ("email", "sri@example.id"),
-        ("sms", "08123456789"),
+        ("sms", "+628123456789"),  # as the SMS gateway writes numbers
     ]
     assert OutboxMessage.objects.filter(report=report).count() == 2  # the receipt, on both
 

@@ -39,7 +39,7 @@ def test_a_lurahs_desk_records_a_walk_in_report_and_prints_a_receipt(officer_cli
     receipt = text(response)
     assert report.ticket in receipt and "Kantor Kelurahan" in receipt
     assert f"/laporan/{report.ticket}/?token=" in receipt  # the private link, printed once
-    assert Follower.objects.filter(report=report, kanal="sms", address="081234567890").exists()
+    assert Follower.objects.filter(report=report, kanal="sms", address="+6281234567890").exists()
     assert OutboxMessage.objects.filter(report=report, kanal="sms").count() == 1
 
 

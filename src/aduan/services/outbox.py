@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 from django.conf import settings
@@ -232,7 +233,8 @@ def _to_console(message: OutboxMessage) -> str:
 
 
 def _by_email(message: OutboxMessage) -> str:
-    message_id = f"<aduan-outbox-{message.pk}@{settings.ADUAN_PUBLIC_URL.split('//')[-1].split('/')[0]}>"
+    host = urlsplit(settings.ADUAN_PUBLIC_URL).hostname or "localhost"  # a Message-ID has no port
+    message_id = f"<aduan-outbox-{message.pk}@{host}>"
     headers = {"Message-ID": message_id}
     if message.thread:  # a reply to the reporter's own e-mail threads under it
         headers["In-Reply-To"] = message.thread

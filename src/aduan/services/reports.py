@@ -16,6 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from aduan.channels.fields import normalize_phone
 from aduan.classifier.places import mentions_elsewhere
 from aduan.domain import lifecycle
 from aduan.domain.calendar import working_days_between
@@ -361,7 +362,8 @@ def _contacts(new: NewReport) -> list[Contact]:
     if new.reporter.email.strip():
         contacts.append(Contact(Kanal.EMAIL, new.reporter.email.strip().lower(), new.reporter.name.strip()))
     if new.reporter.phone.strip():
-        phone = re.sub(r"[ \-]", "", new.reporter.phone.strip())
+        # As the SMS gateway writes numbers (+62…), so that a "STATUS <ticket>" reply finds this follower.
+        phone = normalize_phone(new.reporter.phone) or re.sub(r"[ \-]", "", new.reporter.phone.strip())
         contacts.append(Contact(Kanal.SMS, phone, new.reporter.name.strip()))
     return contacts
 

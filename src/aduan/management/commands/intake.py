@@ -22,11 +22,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--kanal", required=True)
         parser.add_argument("--file", type=Path, required=True)
-        parser.add_argument("--content-type", default="application/json")
+        parser.add_argument(
+            "--content-type", help="default: message/rfc822 for .eml files, application/json otherwise"
+        )
 
-    def handle(self, *args: Any, kanal: str, file: Path, content_type: str, **options: Any) -> None:
+    def handle(self, *args: Any, kanal: str, file: Path, content_type: str | None, **options: Any) -> None:
         if not file.is_file():
             raise CommandError(f"Berkas {file} tidak ditemukan.")
+        if content_type is None:
+            content_type = "message/rfc822" if file.suffix.lower() == ".eml" else "application/json"
         try:
             adapter = intake.channel_for(kanal)
         except UnknownChannel as error:
