@@ -28,7 +28,7 @@ from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision,
 from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
-from aduan.services import classification, duplicates, locator, lookups, outbox
+from aduan.services import classification, deadlines, duplicates, locator, lookups, outbox
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -328,6 +328,7 @@ def _store_new_report(
             channel=new.channel,
             external_id=new.external_id,
             access_token_hash=hash_token(token),
+            **deadlines.initial_due_dates(understood.category, understood.jenis, timezone.now()),
         )
         event = ReportEvent.objects.create(
             report=report,
@@ -441,6 +442,7 @@ def _perform(
             report.closed_at = None
         if action is Action.SET_EWS and data:
             report.ews_date = date.fromisoformat(data["ews_date"])
+        deadline_facts = deadlines.on_action(report, before, action, actor, data or {})
         report.save()
         actor_kind = (
             ReportEvent.ActorKind.REPORTER
@@ -460,10 +462,34 @@ def _perform(
             holder=report.holder,
             target=target,
             reason=reason.strip(),
-            data=data or {},
+            data={**(data or {}), **deadline_facts},
         )
         outbox.enqueue(report, event)
+        if action in deadlines.PING_PONG_ACTIONS:
+            referral = deadlines.ping_pong_referral(report)
+            if referral is not None:  # the common superior takes the case over, in this same transaction
+                report = _perform(
+                    report.ticket,
+                    lifecycle.SYSTEM,
+                    Action.REFER_UP,
+                    target=referral.target,
+                    reason=referral.reason,
+                    data=referral.data,
+                )
     return report
+
+
+def system_action(
+    ticket: str,
+    action: Action,
+    *,
+    target: Unit | None = None,
+    reason: str = "",
+    data: dict[str, Any] | None = None,
+) -> Report:
+    """The system acts on a case (the deadline sweep's remind and escalate): the lifecycle refuses these
+    actions to anyone else."""
+    return _perform(ticket, lifecycle.SYSTEM, action, target=target, reason=reason, data=data)
 
 
 def _store_state(report: Report, state: lifecycle.CaseState) -> None:

@@ -1,4 +1,4 @@
-"""The background loop of `aduan worker`: inbox retries, outbox delivery and channel polls."""
+"""The background loop of `aduan worker`: inbox retries, outbox delivery, channel polls and deadlines."""
 
 from __future__ import annotations
 
@@ -8,13 +8,18 @@ from datetime import datetime, timedelta
 
 import httpx
 from django.conf import settings
+from django.db import DatabaseError
 from django.utils import timezone
 
 from aduan.channels.base import PayloadError
 from aduan.channels.registry import UnknownChannel, channel
-from aduan.services import intake, outbox
+from aduan.services import deadlines, intake, outbox
 
 log = logging.getLogger("aduan.worker")
+
+# The deadline sweep runs at most once a minute (deadlines are minutes apart at the finest).
+SWEEP_INTERVAL_S = 60.0
+_SWEEP = "@sweep"  # its slot in the Poller, beside the kanal names
 
 
 @dataclass
@@ -24,6 +29,7 @@ class Tick:
     processed: int = 0
     sent: int = 0
     polled: dict[str, int] = field(default_factory=dict)
+    swept: deadlines.SweepResult | None = None
 
 
 @dataclass
@@ -63,4 +69,9 @@ def tick(
                 log.warning("poll %s failed: %s", kanal, error)
     result.processed = intake.process_due(now)
     result.sent = outbox.deliver_due(now, client=client)
+    if poller is None or poller.due(_SWEEP, SWEEP_INTERVAL_S, now):
+        try:
+            result.swept = deadlines.sweep(now)
+        except DatabaseError as error:  # logged; the next minute's sweep does what this one did not
+            log.warning("deadline sweep failed: %s", error)
     return result
