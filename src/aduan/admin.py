@@ -26,7 +26,16 @@ from aduan.models import (
     SlaTarget,
     Unit,
 )
-from aduan.services import intake, outbox
+from aduan.services import accounts, intake, outbox
+from aduan.web import auth
+
+# The admin is reached through the officers' log-in (lockout, TOTP step), and a session that still owes its
+# TOTP code may not use it.
+_has_admin_permission = admin.site.has_permission
+admin.site.login = auth.admin_login  # type: ignore[method-assign]
+admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
+    _has_admin_permission(request) and auth.otp_satisfied(request)
+)
 
 
 @admin.register(Region)
@@ -66,10 +75,17 @@ class CategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(admin.ModelAdmin):
+    """An account's unit and role; saving keeps the account in its role's group and its admin access in
+    step with the role (services/accounts.py)."""
+
     list_display = ("user", "unit", "role")
     list_filter = ("role", "unit__kind")
     search_fields = ("user__username", "unit__code", "unit__name")
     raw_id_fields = ("user", "unit")
+
+    def save_model(self, request: HttpRequest, obj: Officer, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        accounts.sync_role(obj)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -124,6 +140,12 @@ class ReportEventAdmin(ReadOnlyAdmin):
 @admin.register(Reporter)
 class ReporterAdmin(ReadOnlyAdmin):
     list_display = ("id", "created_at")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # A private report hides its reporter from everyone, here too (DESIGN.md §12).
+        if obj is not None and obj.reports.filter(visibility=Report.Visibility.PRIVATE).exists():
+            return ("created_at",)
+        return super().get_fields(request, obj)
 
 
 @admin.register(BoundaryImport)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -22,6 +23,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "aduan",
 ]
 
@@ -34,8 +38,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out log-in into the log-in page with the lockout message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "aduan.urls"
@@ -111,6 +118,28 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "web" / "static"]
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
+
+# Log-in security (docs/accounts.md): django-axes counts failed log-ins per username and address and locks
+# that pair for a while; a wrong TOTP code counts as a failure too.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("ADUAN_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ADUAN_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts its 15 minutes from the failure that set it; more tries meanwhile do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "aduan.web.auth.lockout_response"
+AXES_VERBOSE = False
+# Kept out of the attempt records: a TOTP code, like the password (which axes always leaves out).
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "code"]
+# Optional TOTP (django-otp): the roles listed here must use it, e.g. "admin,validator" (default: none).
+ADUAN_OTP_REQUIRED_ROLES = frozenset(
+    role.strip() for role in os.environ.get("ADUAN_OTP_REQUIRED_ROLES", "").split(",") if role.strip()
+)
+OTP_TOTP_ISSUER = "Aduan Jakarta"
 
 LOGIN_URL = "aduan-web:login"
 LOGIN_REDIRECT_URL = "aduan-web:queue"

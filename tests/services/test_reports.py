@@ -298,14 +298,14 @@ def test_dispute_needs_the_reporters_token_and_the_window() -> None:
     lurah = officer_at(GAMBIR_UNIT).user
     reports.accept(t, lurah)
     reports.report_followup(t, lurah, "Sudah dibersihkan")
-    reports.validate(t, officer_at("BIROPEM").user)
+    reports.validate(t, officer_at("BIROPEM", "validator").user)
     with pytest.raises(DomainError):
         reports.dispute(t, "token-palsu", "Belum beres")
     assert result.access_token is not None
     reopened = reports.dispute(t, result.access_token, "Sampah menumpuk lagi")
     assert (reopened.status, reopened.reopens, reopened.closed_at) == (Status.PROSES, 1, None)
     reports.report_followup(t, lurah, "Dibersihkan lagi")
-    reports.validate(t, officer_at("BIROPEM").user)
+    reports.validate(t, officer_at("BIROPEM", "validator").user)
     Report.objects.filter(ticket=t).update(closed_at=timezone.now() - timedelta(days=30))
     with pytest.raises(DomainError) as refused:
         reports.dispute(t, result.access_token, "Masih kotor")

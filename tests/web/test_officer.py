@@ -286,14 +286,14 @@ def test_disposisi_ews_tl_ditolak_and_dispute_flow(client, dinas_units):
     assert fresh(result.report).ews_date == future
     act(client, ticket, "report_followup", note="Trotoar diperbaiki")
 
-    client.force_login(officer_at(BIRO).user)
+    client.force_login(officer_at(BIRO, role="validator").user)
     act(client, ticket, "reject_followup", reason="Foto tidak jelas")
     report = fresh(result.report)
     assert (report.status, report.holder.code, report.tl_rejections) == ("proses", sudin.code, 1)
 
     client.force_login(officer_at(sudin.code).user)
     act(client, ticket, "report_followup", note="Foto baru terlampir")
-    client.force_login(officer_at(BIRO).user)
+    client.force_login(officer_at(BIRO, role="validator").user)
     act(client, ticket, "validate")
     assert fresh(result.report).status == "selesai"
 

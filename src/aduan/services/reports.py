@@ -28,7 +28,7 @@ from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision,
 from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
-from aduan.services import classification, deadlines, duplicates, locator, lookups, outbox
+from aduan.services import access, classification, deadlines, duplicates, locator, lookups, outbox
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -434,6 +434,11 @@ def _perform(
             reason=reason,
             **(check or {}),
         )
+        if user is not None and actor.unit is not None:
+            # The role rules (services/access.py): who validates; a head acting for a unit below theirs.
+            command, acting = access.officer_command(user, report, before, command)
+            actor = command.actor
+            data = {**(data or {}), **acting} if acting else data
         after = lifecycle.decide(before, command)
         _store_state(report, after)
         if after.status in (Status.SELESAI, Status.DITOLAK, Status.DUPLIKAT):
@@ -741,7 +746,7 @@ def allowed_actions(report: Report, user: User | AnonymousUser) -> list[Action]:
         officer = officer_of(user)
     except DomainError:
         return []
-    return lifecycle.allowed_actions(report.state(), Actor(unit=officer.unit.ref()))
+    return access.allowed_actions(officer, report)
 
 
 def project(report: Report) -> lifecycle.CaseState:

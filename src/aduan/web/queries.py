@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, QuerySet
 
 from aduan.domain.lifecycle import OPEN_STATUSES, Status, UnitKind
 from aduan.models import Officer, Report, ReportEvent, Unit
+from aduan.services import access
 
 QUEUE_LIMIT = 200
 
@@ -13,14 +14,12 @@ _OPEN_ORDER = [s.value for s in Status if s in OPEN_STATUSES]
 
 
 def is_oversight(officer: Officer) -> bool:
-    return officer.unit.kind == UnitKind.BIRO
+    return access.is_oversight(officer)
 
 
 def can_view(officer: Officer, report: Report) -> bool:
-    """The Biro sees every case; a unit sees the cases it holds or held, or acted on."""
-    if is_oversight(officer) or report.holder_id == officer.unit_id:
-        return True
-    return report.events.filter(Q(holder_id=officer.unit_id) | Q(actor_unit_id=officer.unit_id)).exists()
+    """Whether the officer may open the case (services/access.py: unit, subtree, role)."""
+    return access.can_view(officer, report)
 
 
 def open_cases(unit: Unit) -> QuerySet[Report]:

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from aduan.web import views
+from aduan.web import auth, views
 
 app_name = "aduan-web"
 
@@ -13,7 +13,9 @@ urlpatterns = [
     path("laporan/<str:ticket>/", views.report_detail, name="report"),
     path("laporan/<str:ticket>/tanda-terima/", views.receipt, name="receipt"),
     path("laporan/<str:ticket>/sanggah/", views.dispute, name="dispute"),
-    path("masuk/", views.LoginView.as_view(), name="login"),
+    path("masuk/", auth.LoginView.as_view(), name="login"),
+    path("masuk/kode/", auth.login_otp, name="login-otp"),
+    path("petugas/keamanan/", auth.otp_setup, name="otp-setup"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
     path("petugas/", views.queue, name="queue"),
     path("petugas/loket/", views.desk, name="desk"),

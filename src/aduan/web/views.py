@@ -27,10 +27,10 @@ from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
-from aduan.services import reports
+from aduan.services import access, reports
 from aduan.services.presenters import public_payload
 from aduan.services.reports import NotFound
-from aduan.web import forms, queries
+from aduan.web import auth, forms, queries
 from aduan.web.labels import (
     ACTION_BUTTONS,
     ACTION_LABELS,
@@ -175,9 +175,7 @@ def dispute(request: HttpRequest, ticket: str) -> HttpResponse:
 # ---------------------------------------------------------------- officers
 
 
-class LoginView(auth_views.LoginView):
-    template_name = "aduan/login.html"
-    redirect_authenticated_user = True
+# Log-in (password, lockout, TOTP step) is in aduan.web.auth.
 
 
 class LogoutView(auth_views.LogoutView):
@@ -185,10 +183,13 @@ class LogoutView(auth_views.LogoutView):
 
 
 def _officer(request: HttpRequest) -> Officer | HttpResponse:
+    """The officer behind the request, or the page to show instead: 403 for an account without a unit, the
+    TOTP step for a session that still owes its code (aduan.web.auth)."""
     try:
-        return reports.officer_of(request.user)
+        officer = reports.officer_of(request.user)
     except DomainError as exc:
         return _forbidden(request, exc.message)
+    return auth.otp_gate(request, officer) or officer
 
 
 def _case_rows(reports_: Any) -> list[dict[str, Any]]:
@@ -306,7 +307,7 @@ ACTIONS: dict[str, ActionSpec] = {
 
 
 def _load_case(request: HttpRequest, ticket: str) -> tuple[Officer, Report] | HttpResponse:
-    """The officer and the case, or the 403/404 page: the Biro sees all, a unit what it holds or held."""
+    """The officer and the case, or the 403/404 page; who sees which case is services/access.py's rule."""
     officer = _officer(request)
     if isinstance(officer, HttpResponse):
         return officer
@@ -314,8 +315,8 @@ def _load_case(request: HttpRequest, ticket: str) -> tuple[Officer, Report] | Ht
         report = reports.get_report(ticket)
     except NotFound:
         return _not_found(request, ticket)
-    if not queries.can_view(officer, report):
-        return _forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda."))
+    if not access.can_view(officer, report):
+        return _forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
     return officer, report
 
 

@@ -35,6 +35,7 @@ class Command(BaseCommand):
                 )
             for level in ("kota", "kecamatan", "kelurahan"):
                 self._import_level(data, level)
+            accounts.ensure_role_groups()
             trained = classification.ensure_model()
             if trained is not None:
                 category = trained.scores["category"]
