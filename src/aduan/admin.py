@@ -11,12 +11,14 @@ from django.http import HttpRequest
 from aduan.models import (
     Agency,
     ApiKey,
+    Article,
     Attachment,
     BoundaryImport,
     Category,
     InboxMessage,
     Officer,
     OutboxMessage,
+    Question,
     Region,
     RegionBoundary,
     Report,
@@ -241,3 +243,29 @@ class ResponseTemplateAdmin(admin.ModelAdmin):
     list_filter = ("action", "active")
     search_fields = ("name", "text")
     raw_id_fields = ("category",)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    """Knowledge-base articles: editable; a change is picked up by every process's search index at once."""
+
+    list_display = ("title", "topic", "agency", "category", "last_verified", "published", "from_report")
+    list_filter = ("published", "topic", "agency")
+    list_editable = ("published",)
+    search_fields = ("title", "question", "keywords", "body")
+    raw_id_fields = ("from_report",)
+    date_hierarchy = "updated_at"
+
+
+@admin.register(Question)
+class QuestionAdmin(ReadOnlyAdmin):
+    """What residents asked (read-only: the outreach figures count them)."""
+
+    list_display = ("created_at", "short_text", "best_article", "best_score", "answered", "not_helpful")
+    list_filter = ("answered", "not_helpful", "agency", "channel")
+    search_fields = ("text",)
+    date_hierarchy = "created_at"
+
+    @admin.display(description="pertanyaan")
+    def short_text(self, obj: Question) -> str:
+        return obj.text[:80]

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Router, Status
 from ninja.errors import HttpError, ValidationError
 
+from aduan.api.ask import router as ask_router
 from aduan.api.limits import too_large_response
 from aduan.api.schemas import ErrorOut, ReportCreated, ReportIn, ReportPublic, SimilarOut
 from aduan.domain.errors import DomainError, InvalidInput
@@ -154,4 +155,5 @@ def get_report(request: HttpRequest, ticket: str, token: str = "") -> HttpRespon
     return HttpResponse(presenters.public_json(ticket, token), content_type="application/json")
 
 
+v1.add_router("", ask_router)  # /api/v1/ask: questions answered from the knowledge base first
 api.add_router("/v1/", v1)

@@ -74,6 +74,9 @@ class NewReport:
     # How the reporter hears back on the kanal they used (a tweet to reply to, a WhatsApp number); without
     # it, the e-mail address and phone number given in ``reporter`` are used.
     contact: Contact | None = None
+    # The unit that holds the case from the start, when the caller already knows who must answer (a
+    # question for the agency that owns its topic, services/knowledge.py); empty: routing decides.
+    holder_code: str = ""
 
 
 @dataclass
@@ -128,6 +131,10 @@ def _validate(new: NewReport) -> tuple[dict[str, str], Category | None]:
         category = lookups.active_category(new.category)
         if category is None:
             errors["category"] = f"Kategori '{new.category}' tidak dikenal."
+    if new.holder_code:
+        given = lookups.active_unit(new.holder_code)
+        if given is None or given.kind not in lifecycle.HOLDING_KINDS:
+            errors["holder_code"] = f"Unit '{new.holder_code}' tidak dikenal atau tak dapat memegang laporan."
     return errors, category
 
 
@@ -156,6 +163,9 @@ def submit_report(new: NewReport) -> Submitted:
         # The tupoksi names a unit this deployment does not have (yet): fall back to the CRM rule.
         decision = decide_holder(location, understood.category_guess, understood.authority, _CRM_ONLY)
         holder = lookups.active_unit(decision.holder_code)
+    if new.holder_code:
+        decision = _given_holder(decision, new.holder_code)
+        holder = lookups.active_unit(new.holder_code)
     if holder is None:
         raise DomainError("configuration", f"Unit {decision.holder_code} belum ada: jalankan `aduan setup`.")
 
@@ -231,6 +241,19 @@ def _join_case(report: Report, case: duplicates.Candidate) -> Report:
     except DomainError:
         return report  # the case closed meanwhile: this report stands on its own
     return merged
+
+
+def _given_holder(decision: RoutingDecision, code: str) -> RoutingDecision:
+    """The caller named the holder: it takes the case directly; routing's own view stays in the facts."""
+    return replace(
+        decision,
+        holder_code=code,
+        reason=f"Diteruskan langsung ke {code}, unit yang membidangi topik ini.",
+        facts={**decision.facts, "route": "given", "routed_to": decision.holder_code},
+        copied=(),
+        needs_triage=False,
+        proposed_referral="",
+    )
 
 
 _TICKET_ATTEMPTS = 4

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from aduan.web import ask as ask_views
 from aduan.web import auth, views
 
 app_name = "aduan-web"
@@ -13,6 +14,11 @@ urlpatterns = [
     path("laporan/<str:ticket>/", views.report_detail, name="report"),
     path("laporan/<str:ticket>/tanda-terima/", views.receipt, name="receipt"),
     path("laporan/<str:ticket>/sanggah/", views.dispute, name="dispute"),
+    path("tanya/", ask_views.ask, name="ask"),
+    path("tanya/cari/", ask_views.ask_search, name="ask-search"),
+    path("tanya/<int:question_id>/", ask_views.question, name="question"),
+    path("tanya/<int:question_id>/tidak-menjawab/", ask_views.not_answered, name="not-answered"),
+    path("tanya/artikel/<int:pk>/", ask_views.article, name="article"),
     path("masuk/", auth.LoginView.as_view(), name="login"),
     path("masuk/kode/", auth.login_otp, name="login-otp"),
     path("petugas/keamanan/", auth.otp_setup, name="otp-setup"),
@@ -20,6 +26,9 @@ urlpatterns = [
     path("petugas/", views.queue, name="queue"),
     path("petugas/loket/", views.desk, name="desk"),
     path("petugas/loket/<str:ticket>/", views.desk_receipt, name="desk-receipt"),
+    path("petugas/pertanyaan/", ask_views.outreach, name="outreach"),
+    path("petugas/pertanyaan/data.json", ask_views.outreach_json, name="outreach-json"),
+    path("petugas/laporan/<str:ticket>/terbitkan/", ask_views.publish, name="publish"),
     path("petugas/laporan/<str:ticket>/", views.case, name="case"),
     path("petugas/laporan/<str:ticket>/<str:action>/", views.act, name="act"),
     path("i18n/", include("django.conf.urls.i18n")),

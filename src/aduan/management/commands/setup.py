@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.domain.errors import DomainError
 from aduan.models import BoundaryImport
-from aduan.services import accounts, classification, masterdata
+from aduan.services import accounts, classification, knowledge, masterdata
 
 
 class Command(BaseCommand):
@@ -35,6 +35,7 @@ class Command(BaseCommand):
                 )
             for level in ("kota", "kecamatan", "kelurahan"):
                 self._import_level(data, level)
+            self._load_knowledge(data)
             accounts.ensure_role_groups()
             trained = classification.ensure_model()
             if trained is not None:
@@ -52,6 +53,22 @@ class Command(BaseCommand):
             self.stderr.write(note)
         created = ", ".join(f"{k} {v}" for k, v in sorted(result.created.items())) or "tidak ada"
         self.stdout.write(self.style.SUCCESS(f"Data induk siap. Baru dibuat: {created}."))
+
+    def _load_knowledge(self, data: Path | None) -> None:
+        """Aduan's own knowledge-base seed, then the shared seed when DIR has one (both idempotent)."""
+        files = [("benih basis pengetahuan Aduan", None)]
+        shared = data / "jakarta_service_kb_seed.json" if data else None
+        if shared is not None and shared.is_file():
+            files.append((shared.name, shared))
+        for name, path in files:
+            if path is None:
+                result = knowledge.load_seed()
+            else:
+                result = knowledge.import_articles(knowledge.read_file(path), source=path.name)
+            for note in result.notes:
+                self.stderr.write(note)
+            known = result.unchanged + result.updated
+            self.stdout.write(f"{name}: {result.created} artikel baru, {known} sudah ada.")
 
     def _import_level(self, data: Path | None, level: str) -> None:
         geojson = data / f"jakarta_{level}_boundaries.geojson" if data else None
