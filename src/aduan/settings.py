@@ -194,3 +194,13 @@ ADUAN_INTAKE_RATE_PER_MINUTE = int(os.environ.get("ADUAN_INTAKE_RATE_PER_MINUTE"
 ADUAN_PUBLIC_URL = os.environ.get("ADUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_FROM_EMAIL", "Aduan Jakarta <aduan@localhost>")
+# Live tracking over Server-Sent Events (docs/live.md): seconds between heartbeats and between polls of
+# the event log, the reconnect hint, events queued per stream before a slow client is dropped, streams
+# per server process, the threads that read for them, and PostgreSQL LISTEN/NOTIFY on top of polling.
+ADUAN_SSE_HEARTBEAT = float(os.environ.get("ADUAN_SSE_HEARTBEAT", 15))
+ADUAN_SSE_POLL = float(os.environ.get("ADUAN_SSE_POLL", 0.25))
+ADUAN_SSE_RETRY_MS = int(os.environ.get("ADUAN_SSE_RETRY_MS", 3000))
+ADUAN_SSE_QUEUE = int(os.environ.get("ADUAN_SSE_QUEUE", 64))
+ADUAN_SSE_MAX_STREAMS = int(os.environ.get("ADUAN_SSE_MAX_STREAMS", 10_000))
+ADUAN_SSE_THREADS = int(os.environ.get("ADUAN_SSE_THREADS", 2))
+ADUAN_SSE_NOTIFY = os.environ.get("ADUAN_SSE_NOTIFY", "1") != "0"

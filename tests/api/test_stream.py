@@ -1,0 +1,400 @@
+"""Live tracking over Server-Sent Events (DESIGN.md §9), through a real uvicorn serving aduan.asgi."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from django.db import connection, transaction
+
+from aduan.asgi import application
+from aduan.models import Report, ReportEvent
+from aduan.services import events_hub, reports
+from aduan.services.events_hub import LiveEvent, Subscription
+from aduan.services.reports import NewReport, ReporterInput
+from tests.factories import officer_at
+
+PERSON = ReporterInput("Rahmat Hidayat", "081298765432", "rahmat.h@example.id")
+WAIT = 10.0  # seconds an expected event may take before the test fails
+
+
+# ---------------------------------------------------------------- a real server and an SSE reader
+
+
+@pytest.fixture
+def server(committed_master_data: None, settings: Any) -> Iterator[str]:
+    """uvicorn with aduan.asgi:application on a free port, in a thread of this process (so it uses the
+    test database); the streams read it from the hub's own threads, hence committed data."""
+    settings.ADUAN_SSE_POLL = 0.05
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        application, host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=5
+    )
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    instance.should_exit = True
+    thread.join(timeout=15)
+    assert not thread.is_alive(), "uvicorn did not stop"
+
+
+@dataclass
+class Event:
+    id: int | None = None
+    event: str = "message"
+    data: str = ""
+    retry: int | None = None
+    comments: list[str] = field(default_factory=list)
+
+    def json(self) -> dict[str, Any]:
+        return json.loads(self.data)  # type: ignore[no-any-return]
+
+
+class Reader:
+    """Reads an SSE response block by block (a blank line ends each); a read waits at most WAIT s."""
+
+    def __init__(self, response: httpx.Response) -> None:
+        self.response = response
+        self.lines = response.iter_lines()
+        self.raw: list[str] = []
+
+    def block(self) -> Event:
+        event = Event()
+        data: list[str] = []
+        for line in self.lines:
+            self.raw.append(line)
+            if line == "":
+                if data or event.comments or event.retry is not None:
+                    event.data = "\n".join(data)
+                    return event
+                continue
+            name, _, value = line.partition(":")
+            value = value.removeprefix(" ")
+            if name == "":
+                event.comments.append(value)
+            elif name == "id":
+                event.id = int(value)
+            elif name == "event":
+                event.event = value
+            elif name == "data":
+                data.append(value)
+            elif name == "retry":
+                event.retry = int(value)
+        raise EOFError("the stream ended")
+
+    def event(self) -> Event:
+        """The next event, skipping the retry hint and heartbeats."""
+        while True:
+            block = self.block()
+            if block.id is not None:
+                return block
+
+    def events(self, count: int) -> list[Event]:
+        return [self.event() for _ in range(count)]
+
+
+@pytest.fixture
+def client(server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=server, timeout=httpx.Timeout(WAIT)) as http:
+        yield http
+
+
+def stream(client: httpx.Client, ticket: str, **kwargs: Any) -> Any:
+    return client.stream("GET", f"/api/v1/reports/{ticket}/stream", **kwargs)
+
+
+def submit(**fields: Any) -> reports.Submitted:
+    values: dict[str, Any] = {"channel": "web", "description": "Jalan berlubang besar di depan sekolah"}
+    values.update(fields)
+    return reports.submit_report(NewReport(**values))
+
+
+def accept(ticket: str) -> Report:
+    holder = Report.objects.get(ticket=ticket).holder.code
+    return reports.accept(ticket, officer_at(holder).user)
+
+
+def database_url() -> str:
+    """The URL of the test database, for a child process to write to the same one."""
+    params = connection.settings_dict
+    if params["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(params['NAME']).resolve()}"
+    user = params.get("USER") or "postgres"
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
+
+
+# ---------------------------------------------------------------- the contract
+
+
+def test_a_stream_is_event_stream_with_the_backlog_as_ids(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    accept(ticket)
+    with stream(client, ticket) as response:
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "text/event-stream; charset=utf-8"
+        assert "no-store" in response.headers["cache-control"]
+        assert response.headers["x-accel-buffering"] == "no"
+        reader = Reader(response)
+        hint = reader.block()
+        assert hint.retry is not None and hint.retry >= 1000
+        submitted, accepted = reader.events(2)
+    ids = list(ReportEvent.objects.filter(report__ticket=ticket).order_by("id").values_list("id", flat=True))
+    assert [submitted.id, accepted.id] == ids
+    assert (submitted.event, accepted.event) == ("submit", "accept")
+    assert accepted.json()["status"] == "proses" and accepted.json()["ticket"] == ticket
+    assert accepted.json()["case"]["status"] == "proses"
+
+
+def test_each_event_carries_the_public_timeline_entry_and_the_case_now(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    accept(ticket)
+    reports.add_comment(ticket, "Lubangnya makin lebar", "web")
+    timeline = client.get(f"/api/v1/reports/{ticket}").json()["timeline"]
+    with stream(client, ticket) as response:
+        events = Reader(response).events(3)
+    report = Report.objects.select_related("holder").get(ticket=ticket)
+    for entry, event in zip(timeline, events, strict=True):
+        data = event.json()
+        case = data.pop("case")
+        assert data.pop("ticket") == ticket
+        assert data == entry
+        assert case["status"] == report.status
+        assert case["holder"] == {"code": report.holder.code, "name": report.holder.name}
+        assert case["completion_due_at"] is not None and case["closed_at"] is None
+
+
+def test_resuming_with_last_event_id_sends_only_later_events(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    accept(ticket)
+    reports.add_comment(ticket, "Masih ada", "web")
+    first, second, third = ReportEvent.objects.filter(report__ticket=ticket).order_by("id")
+    with stream(client, ticket, headers={"Last-Event-ID": str(first.id)}) as response:
+        assert [e.id for e in Reader(response).events(2)] == [second.id, third.id]
+    with stream(client, ticket, params={"last_event_id": str(second.id)}) as response:
+        assert Reader(response).event().id == third.id
+    # EventSource sends the header when it reconnects to the page's URL: the header wins.
+    with stream(
+        client, ticket, params={"last_event_id": str(first.id)}, headers={"Last-Event-ID": str(second.id)}
+    ) as response:
+        assert Reader(response).event().id == third.id
+
+
+def test_an_event_written_after_connecting_arrives_once_without_a_gap(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        submitted = reader.event()
+        accept(ticket)
+        reports.add_comment(ticket, "Terima kasih, ditunggu", "web")
+        accepted, comment = reader.events(2)
+    assert submitted.event == "submit"
+    assert (accepted.event, comment.event) == ("accept", "comment")
+    assert accepted.json()["case"]["status"] == "proses"
+    assert comment.json()["note"] == "Terima kasih, ditunggu"
+    ids = list(ReportEvent.objects.filter(report__ticket=ticket).order_by("id").values_list("id", flat=True))
+    assert [submitted.id, accepted.id, comment.id] == ids
+
+
+def test_events_of_other_cases_do_not_reach_a_stream(client: httpx.Client) -> None:
+    watched, other = submit().report.ticket, submit(description="Sampah menumpuk di pasar").report.ticket
+    with stream(client, watched) as response:
+        reader = Reader(response)
+        reader.event()
+        reports.add_comment(other, "Ini kasus lain", "web")
+        reports.add_comment(watched, "Ini kasus saya", "web")
+        event = reader.event()
+    assert event.json()["ticket"] == watched and event.json()["note"] == "Ini kasus saya"
+
+
+def test_a_private_case_streams_only_with_the_reporters_token(client: httpx.Client) -> None:
+    created = submit(visibility="private", reporter=PERSON)
+    ticket, token = created.report.ticket, created.access_token
+    assert token
+    for params in ({}, {"token": "not-the-token"}):
+        refused = client.get(f"/api/v1/reports/{ticket}/stream", params=params)
+        assert refused.status_code == 404
+        assert refused.headers["content-type"] == "application/json"
+        assert refused.json() == {"detail": f"Laporan {ticket} tidak ditemukan.", "errors": []}
+    with stream(client, ticket, params={"token": token}) as response:
+        assert response.status_code == 200
+        event = Reader(response).event()
+    assert event.event == "submit" and event.json()["ticket"] == ticket
+
+
+def test_no_personal_data_in_any_event(client: httpx.Client) -> None:
+    for visibility in ("public", "private"):
+        created = submit(visibility=visibility, reporter=PERSON, description="Pohon tumbang menutup jalan")
+        ticket = created.report.ticket
+        accept(ticket)
+        reports.add_comment(ticket, "Sudah dua hari", "web")
+        with stream(client, ticket, params={"token": created.access_token or ""}) as response:
+            reader = Reader(response)
+            events = reader.events(3)
+        text = "\n".join(reader.raw)
+        for secret in (PERSON.name, PERSON.phone, PERSON.email, "Rahmat", "8129876"):
+            assert secret not in text
+        keys = {"id", "at", "action", "status", "holder", "unit", "note", "ticket", "case"}
+        assert all(set(event.json()) == keys for event in events)
+        assert all(
+            set(e.json()["case"]) == {"status", "holder", "completion_due_at", "ews_date", "closed_at"}
+            for e in events
+        )
+
+
+def test_heartbeats_keep_an_idle_stream_alive(client: httpx.Client, settings: Any) -> None:
+    settings.ADUAN_SSE_HEARTBEAT = 0.2
+    ticket = submit().report.ticket
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        reader.event()
+        pings = [reader.block() for _ in range(2)]
+    assert all(block.comments == ["ping"] and block.id is None for block in pings)
+
+
+def test_unknown_and_malformed_tickets_are_404_json_like_the_api(client: httpx.Client) -> None:
+    for ticket in ("ZZZZ-ZZZZ", "bukan-tiket", "x"):
+        response = client.get(f"/api/v1/reports/{ticket}/stream")
+        assert response.status_code == 404
+        assert response.json() == {"detail": f"Laporan {ticket} tidak ditemukan.", "errors": []}
+
+
+def test_a_bad_last_event_id_is_refused_naming_the_field(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    response = client.get(f"/api/v1/reports/{ticket}/stream", headers={"Last-Event-ID": "abc"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["Last-Event-ID"]
+    response = client.get(f"/api/v1/reports/{ticket}/stream", params={"last_event_id": "-3"})
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["last_event_id"]
+
+
+def test_only_get_is_allowed(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    response = client.post(f"/api/v1/reports/{ticket}/stream")
+    assert response.status_code == 405 and response.headers["allow"] == "GET"
+
+
+def test_a_typed_ticket_streams_its_case(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    with stream(client, ticket.lower().replace("-", "")) as response:
+        assert Reader(response).event().json()["ticket"] == ticket
+
+
+def test_other_paths_still_reach_django(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    assert client.get(f"/api/v1/reports/{ticket}").json()["ticket"] == ticket
+    assert client.get(f"/api/v1/reports/{ticket}/streams").status_code == 404
+
+
+def test_the_stream_ends_when_the_client_goes_away(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    with stream(client, ticket) as response:
+        reader = Reader(response)  # kept: dropping the reader would close the response
+        reader.event()
+        hub = next(h for h in events_hub.hubs() if h.watches(ticket))
+    deadline = time.monotonic() + WAIT
+    while hub.watches(ticket) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not hub.watches(ticket), "the subscription outlived its client"
+
+
+def test_an_event_written_by_another_process_reaches_the_stream(client: httpx.Client) -> None:
+    ticket = submit().report.ticket
+    code = (
+        "from aduan.services import reports; "
+        f"reports.add_comment('{ticket}', 'Ditulis oleh proses lain', 'sms')"
+    )
+    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url()}
+    command = [str(Path(sys.executable).with_name("aduan")), "shell", "-c", code]
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        reader.event()
+        child = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+        assert child.returncode == 0, child.stderr
+        event = reader.event()
+    assert event.event == "comment" and event.json()["note"] == "Ditulis oleh proses lain"
+
+
+def test_an_event_committed_late_with_a_lower_id_is_not_lost(client: httpx.Client) -> None:
+    """PostgreSQL hands out ids at insert and commits in any order: an event that commits after a newer
+    one must still reach its stream (SQLite has one writer at a time, so this cannot happen there)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("only PostgreSQL commits concurrent writers out of id order")
+    slow, fast = submit().report.ticket, submit(description="Sampah menumpuk di pasar").report.ticket
+    inserted, release = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def late_writer() -> None:
+        try:
+            with transaction.atomic():
+                reports.add_comment(slow, "Ditulis lebih dulu, disimpan belakangan", "web")
+                inserted.set()
+                assert release.wait(WAIT)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=late_writer)
+    with stream(client, slow) as slow_response, stream(client, fast) as fast_response:
+        slow_reader, fast_reader = Reader(slow_response), Reader(fast_response)
+        slow_reader.event()
+        fast_reader.event()
+        writer.start()
+        assert inserted.wait(WAIT)
+        reports.add_comment(fast, "Ditulis belakangan, disimpan lebih dulu", "web")
+        newer = fast_reader.event()  # the hub has read past the id still in flight
+        release.set()
+        writer.join(WAIT)
+        late = slow_reader.event()
+    assert not failure, failure
+    assert late.id is not None and newer.id is not None and late.id < newer.id
+    assert late.json()["note"] == "Ditulis lebih dulu, disimpan belakangan"
+
+
+# ---------------------------------------------------------------- a slow client
+
+
+def test_a_full_queue_closes_the_subscription_instead_of_growing() -> None:
+    async def scenario() -> tuple[list[LiveEvent] | None, str, list[LiveEvent] | None]:
+        subscription = Subscription("ABCD-EFGH", 3, asyncio.get_running_loop())
+        events = [LiveEvent(i, "ABCD-EFGH", b"x") for i in range(1, 4)]
+        for event in events:
+            subscription.push(event)
+        first = await subscription.next(1.0)
+        for i in range(10):
+            subscription.push(LiveEvent(10 + i, "ABCD-EFGH", b"x"))
+        return first, subscription.reason, await subscription.next(1.0)
+
+    first, reason, after = asyncio.run(scenario())
+    assert first is not None and [e.id for e in first] == [1, 2, 3]
+    assert reason == "overflow" and after is None
+
+
+def test_an_idle_subscription_wakes_for_a_heartbeat_with_no_events() -> None:
+    async def scenario() -> list[LiveEvent] | None:
+        return await Subscription("ABCD-EFGH", 3, asyncio.get_running_loop()).next(0.01)
+
+    assert asyncio.run(scenario()) == []
