@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aduan.models import Report, Unit
 from aduan.services import reports
 from aduan.services.reports import ReporterInput
 from tests.factories import AgencyFactory, UnitFactory, UserFactory, officer_at
+from tests.services.test_photos import image_bytes
 from tests.web.helpers import GAMBIR, MONAS, submit, text
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,11 @@ OTHER_KELURAHAN = "KEL-31.71.01.1002"
 
 def act(client, ticket: str, action: str, **data):
     return client.post(f"/petugas/laporan/{ticket}/{action}/", data)
+
+
+def evidence() -> SimpleUploadedFile:
+    """A "sesudah" photo: a pengaduan's follow-up needs one (services/casework.py)."""
+    return SimpleUploadedFile("sesudah.jpg", image_bytes(), content_type="image/jpeg")
 
 
 def fresh(report: Report) -> Report:
@@ -239,7 +246,7 @@ def test_full_flow_from_the_web_form_to_selesai(client, shared_data):
     assert report.ticket in text(client.get("/petugas/"))
     act(client, report.ticket, "accept")
     assert fresh(report).status == "proses"
-    act(client, report.ticket, "report_followup", note="Lubang sudah ditambal")
+    act(client, report.ticket, "report_followup", note="Lubang sudah ditambal", after=evidence())
     assert fresh(report).status == "menunggu_validasi"
 
     client.force_login(officer_at(BIRO, role="validator").user)
@@ -284,7 +291,7 @@ def test_disposisi_ews_tl_ditolak_and_dispute_flow(client, dinas_units):
     future = timezone.localdate() + dt.timedelta(days=14)
     act(client, ticket, "set_ews", ews_date=future.isoformat(), reason="Menunggu material")
     assert fresh(result.report).ews_date == future
-    act(client, ticket, "report_followup", note="Trotoar diperbaiki")
+    act(client, ticket, "report_followup", note="Trotoar diperbaiki", after=evidence())
 
     client.force_login(officer_at(BIRO, role="validator").user)
     act(client, ticket, "reject_followup", reason="Foto tidak jelas")
@@ -292,7 +299,7 @@ def test_disposisi_ews_tl_ditolak_and_dispute_flow(client, dinas_units):
     assert (report.status, report.holder.code, report.tl_rejections) == ("proses", sudin.code, 1)
 
     client.force_login(officer_at(sudin.code).user)
-    act(client, ticket, "report_followup", note="Foto baru terlampir")
+    act(client, ticket, "report_followup", note="Foto baru terlampir", after=evidence())
     client.force_login(officer_at(BIRO, role="validator").user)
     act(client, ticket, "validate")
     assert fresh(result.report).status == "selesai"

@@ -19,6 +19,7 @@ from aduan.channels.registry import UnknownChannel, channel
 from aduan.domain.lifecycle import Action, Status
 from aduan.domain.messages import Contact, OutboundMessage
 from aduan.models import Follower, OutboxMessage, Report, ReportEvent
+from aduan.services import relay
 
 log = logging.getLogger("aduan.outbox")
 
@@ -38,6 +39,7 @@ NOTIFY = {
     Action.REJECT,
     Action.MERGE,
     Action.DISPUTE,
+    Action.ASK,  # the masked relay: the officer's question reaches the reporter on their own kanal
 }
 
 _STATUS_TEXT = {
@@ -59,6 +61,8 @@ def public_link(ticket: str) -> str:
 def render(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
     """The (subject, text) of the reply about ``event`` on ``kanal``: an SMS fits in 160 characters."""
     ticket = report.ticket
+    if event.action == Action.ASK:
+        return _render_question(kanal, report, event)
     status = _STATUS_TEXT.get(Status(event.to_status), event.to_status)
     if event.action == Action.SUBMIT:
         head = f"Laporan Anda diterima, nomor tiket {ticket}."
@@ -85,6 +89,33 @@ def render(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
     return subject, f"{head}{holder}{note} Pantau perkembangannya: {link}".strip()
 
 
+def _render_question(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
+    """The officer's question, with how to answer: reply to this message, or the answer link."""
+    ticket = report.ticket
+    link = relay.answer_url(event.pk, ticket)
+    question = " ".join(event.reason.split())
+    if kanal == "sms":
+        # An SMS reply is matched by the ticket it starts with; the link carries the whole question.
+        head, tail = f"Aduan {ticket}, petugas menanyakan: ", f" Balas diawali {ticket} atau buka {link}"
+        limit = SMS_LIMIT
+    else:
+        head, tail = f"Petugas menanyakan ({ticket}): ", f" Balas pesan ini atau buka {link}"
+        limit = _max_text(kanal)
+    # The question gives way, never the link: a kanal's adapter cuts what is longer than it carries.
+    room = limit - len(head) - len(tail)
+    if len(question) > room:
+        question = question[: max(room - 1, 0)].rstrip() + "…"
+    text = f"{head}{question}{tail}"
+    return ("" if kanal == "sms" else f"[{ticket}] Pertanyaan petugas tentang laporan Anda"), text
+
+
+def _max_text(kanal: str) -> int:
+    try:
+        return channel(kanal, settings.ADUAN_CHANNELS).max_text
+    except UnknownChannel:
+        return 1000
+
+
 def enqueue(report: Report, event: ReportEvent) -> int:
     """Outbox rows for ``event``, one per (kanal, address) following the case or its cluster.
 
@@ -94,7 +125,8 @@ def enqueue(report: Report, event: ReportEvent) -> int:
     root_id = report.merged_into_id if event.action != Action.MERGE and report.merged_into_id else report.pk
     cluster = Q(report_id=root_id) | Q(report__merged_into_id=root_id)
     followers = Follower.objects.filter(cluster).order_by("id")
-    if event.action == Action.MERGE:  # only the merged report's own reporters hear that it was merged
+    if event.action in (Action.MERGE, Action.ASK):
+        # Only the report's own reporters: hearing that it was merged, or the question about their report.
         followers = Follower.objects.filter(report_id=report.pk).order_by("id")
     rows: dict[tuple[str, str], OutboxMessage] = {}
     for follower in followers:

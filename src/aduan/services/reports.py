@@ -6,6 +6,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -27,8 +28,18 @@ from aduan.domain.messages import Contact
 from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
 from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
-from aduan.models import Category, Officer, Region, Report, Reporter, ReportEvent, TrainingExample, Unit
-from aduan.services import access, classification, deadlines, duplicates, locator, lookups, outbox
+from aduan.models import (
+    Attachment,
+    Category,
+    Officer,
+    Region,
+    Report,
+    Reporter,
+    ReportEvent,
+    TrainingExample,
+    Unit,
+)
+from aduan.services import access, classification, deadlines, duplicates, locator, lookups, outbox, photos
 
 MAX_DESCRIPTION = 5000
 DISPUTE_WINDOW_WORKING_DAYS = 10
@@ -582,10 +593,37 @@ def set_ews(ticket: str, user: User | AnonymousUser, ews_date: date, reason: str
     )
 
 
-def report_followup(ticket: str, user: User | AnonymousUser, note: str) -> Report:
-    """The holder reports what was done (the tindak lanjut); it waits for the Biro's validation."""
+def report_followup(
+    ticket: str,
+    user: User | AnonymousUser,
+    note: str,
+    *,
+    before: Sequence[photos.Photo] = (),
+    after: Sequence[photos.Photo] = (),
+) -> Report:
+    """The holder reports what was done (the tindak lanjut); it waits for the Biro's validation.
+
+    ``before`` and ``after`` are photos already checked by ``photos.prepare``; they are stored with the
+    event in its transaction, the "sesudah" ones flagged when their place or time does not fit the report.
+    Whether a photo is required is the caller's rule (services/casework.py: ``post_followup``)."""
     actor, who = _officer_actor(user)
-    return _perform(ticket, actor, Action.REPORT_FOLLOWUP, user=who, reason=note)
+    if not before and not after:
+        return _perform(ticket, actor, Action.REPORT_FOLLOWUP, user=who, reason=note)
+    with transaction.atomic():
+        report = _perform(
+            ticket,
+            actor,
+            Action.REPORT_FOLLOWUP,
+            user=who,
+            reason=note,
+            data={"photos": {"sebelum": len(before), "sesudah": len(after)}},
+        )
+        event = ReportEvent.objects.filter(report=report).order_by("-id").first()  # ours: the case is locked
+        for photo in before:
+            photos.attach(report, event, photo, Attachment.Kind.BEFORE)
+        for photo in after:
+            photos.attach(report, event, photo, Attachment.Kind.AFTER)
+    return report
 
 
 def validate(ticket: str, user: User | AnonymousUser, note: str = "") -> Report:
@@ -809,3 +847,37 @@ def cluster_ticket(report: Report) -> str | None:
     if Report.objects.filter(merged_into=report).exists():
         return report.ticket
     return None
+
+
+# ---------------------------------------------------------------- asking the reporter (the masked relay)
+
+MAX_QUESTION = 1000
+
+
+def ask(ticket: str, user: User | AnonymousUser, question: str) -> Report:
+    """The holder asks the reporter for details. The outbox sends the question on each kanal the
+    reporter follows the case on, so the officer never needs (nor sees, on a private report) who they
+    are; the answer comes back as a comment (a reply on the kanal, or the answer page)."""
+    actor, who = _officer_actor(user)
+    question = question.strip()
+    if len(question) > MAX_QUESTION:
+        raise InvalidInput({"reason": f"Pertanyaan terlalu panjang (maksimal {MAX_QUESTION} karakter)."})
+    return _perform(ticket, actor, Action.ASK, user=who, reason=question)
+
+
+def answer(ticket: str, question_id: int, text: str, kanal: str = "web") -> Report:
+    """The reporter's answer to one question (``question_id``: its ask event), as a comment that names it.
+
+    The caller has checked that this is the reporter (services/casework.py: ``answer``)."""
+    text = text.strip()
+    if not text:
+        raise InvalidInput({"answer": "Jawaban wajib diisi."})
+    if len(text) > MAX_DESCRIPTION:
+        raise InvalidInput({"answer": f"Jawaban terlalu panjang (maksimal {MAX_DESCRIPTION} karakter)."})
+    return _perform(
+        ticket,
+        lifecycle.REPORTER,
+        Action.COMMENT,
+        reason=text,
+        data={"kanal": kanal, "answers": question_id},
+    )

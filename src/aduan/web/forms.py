@@ -13,6 +13,7 @@ from aduan.domain.channels import LABELS as KANAL_LABELS
 from aduan.domain.channels import Kanal
 from aduan.domain.tickets import normalize_ticket
 from aduan.models import Category, Report
+from aduan.services import casework, photos
 from aduan.services.reports import NewReport, ReporterInput
 from aduan.web import queries
 from aduan.web.labels import JENIS_LABELS, REJECT_REASON_LABELS, UNIT_KIND_LABELS
@@ -163,6 +164,13 @@ class DisputeForm(forms.Form):
     reason = _text(_("Mengapa laporan ini belum selesai?"))
 
 
+class AnswerForm(forms.Form):
+    """The reporter's answer to an officer's question (the private link's token rides along, hidden)."""
+
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+    answer = _text(_("Jawaban Anda"), rows=5)
+
+
 # ---------------------------------------------------------------- officer actions, one form each
 
 
@@ -190,6 +198,14 @@ class KoordinasiForm(ActionForm):
         choices: list[tuple[Any, Any]] = [("", _("— pilih unit —"))]
         choices += [(UNIT_KIND_LABELS.get(kind, kind), units) for kind, units in groups.items() if units]
         self.fields["target"].widget.choices = choices
+        # The unit whose tupoksi covers the category is preselected, its duties shown as the reason's hint.
+        self.suggestion = casework.suggest_koordinasi(self.report)
+        if self.suggestion is not None:
+            self.initial.setdefault("target", self.suggestion.unit_code)
+            self.fields["target"].help_text = _("Saran sistem: %(unit)s. %(why)s") % {
+                "unit": self.suggestion.unit_name,
+                "why": self.suggestion.reason,
+            }
 
 
 class ReturnForm(ActionForm):
@@ -216,8 +232,53 @@ class SetEwsForm(ActionForm):
     reason = _text(_("Alasan"))
 
 
+class MultiplePhotoInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    """Several photos in one input; the service sniffs and re-encodes each (services/photos.py)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultiplePhotoInput(attrs={"accept": "image/jpeg,image/png,image/webp"}))
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        too_big = [f for f in files if getattr(f, "size", 0) > photos.MAX_BYTES]
+        if too_big:
+            raise ValidationError(
+                _("%(label)s: %(name)s lebih dari 10 MB.") % {"label": self.label, "name": too_big[0].name}
+            )
+        if len(files) > photos.MAX_PER_KIND:
+            raise ValidationError(
+                _("%(label)s: paling banyak %(n)d foto.") % {"label": self.label, "n": photos.MAX_PER_KIND}
+            )
+        return list(files)
+
+
 class ReportFollowupForm(ActionForm):
     note = _text(_("Uraian tindak lanjut"), rows=4)
+    before = MultiplePhotoField(
+        label=_("Foto sebelum"), help_text=_("Opsional. JPEG, PNG atau WebP, paling banyak 5 foto.")
+    )
+    after = MultiplePhotoField(
+        label=_("Foto sesudah"),
+        help_text=_(
+            "Wajib untuk pengaduan: foto di lokasi setelah ditangani, dengan lokasi dan waktu kamera aktif."
+        ),
+    )
+
+
+class AskForm(ActionForm):
+    reason = _text(
+        _("Pertanyaan untuk pelapor"),
+        help_text=_(
+            "Dikirim ke pelapor lewat kanalnya; jawabannya masuk ke riwayat laporan. "
+            "Identitas pelapor laporan rahasia tetap tersembunyi."
+        ),
+    )
 
 
 class ValidateForm(ActionForm):
@@ -238,6 +299,14 @@ class RejectForm(ActionForm):
     referral = forms.CharField(
         label=_("Instansi berwenang (untuk laporan di luar kewenangan)"), required=False, max_length=200
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Routing's proposal for a matter outside Pemprov DKI: the officer confirms or corrects it.
+        if self.report.proposed_referral:
+            self.initial.setdefault("referral", self.report.proposed_referral)
+        if self.report.kewenangan == "luar":
+            self.initial.setdefault("reject_reason", "luar_kewenangan")
 
 
 class MergeForm(ActionForm):

@@ -107,6 +107,10 @@ FACT_LABELS: dict[str, Promise] = {
     "copied": _("Tembusan"),
     "was": _("Sebelumnya"),
     "mentions": _("Tempat yang disebut"),
+    "sebelum": _("Foto sebelum"),
+    "sesudah": _("Foto sesudah"),
+    "kanal": _("Kanal"),
+    "external_id": _("Id di kanal asal"),
 }
 
 

@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from aduan.web import ask as ask_views
-from aduan.web import auth, views
+from aduan.web import auth, casework, views
 
 app_name = "aduan-web"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("laporan/<str:ticket>/", views.report_detail, name="report"),
     path("laporan/<str:ticket>/tanda-terima/", views.receipt, name="receipt"),
     path("laporan/<str:ticket>/sanggah/", views.dispute, name="dispute"),
+    path("laporan/<str:ticket>/jawab/", casework.answer_by_token, name="answer"),
+    path("j/<str:key>/", casework.answer_by_key, name="answer-key"),
     path("tanya/", ask_views.ask, name="ask"),
     path("tanya/cari/", ask_views.ask_search, name="ask-search"),
     path("tanya/<int:question_id>/", ask_views.question, name="question"),
@@ -31,5 +33,8 @@ urlpatterns = [
     path("petugas/laporan/<str:ticket>/terbitkan/", ask_views.publish, name="publish"),
     path("petugas/laporan/<str:ticket>/", views.case, name="case"),
     path("petugas/laporan/<str:ticket>/<str:action>/", views.act, name="act"),
+    path("petugas/validasi/", casework.validation, name="validation"),
+    path("petugas/validasi/<str:ticket>/<str:action>/", casework.validation_act, name="validation-act"),
+    path("petugas/foto/<int:pk>/", casework.photo, name="photo"),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -27,12 +27,12 @@ from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
-from aduan.services import access, reports
+from aduan.services import access, casework, reports
 from aduan.services.presenters import public_payload
 from aduan.services.reports import NotFound
 from aduan.web import auth, forms, queries
+from aduan.web import casework as casework_pages
 from aduan.web.labels import (
-    ACTION_BUTTONS,
     ACTION_LABELS,
     FACT_LABELS,
     JENIS_LABELS,
@@ -141,6 +141,8 @@ def report_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         "hidden": payload["description"] is None,
         "has_token": has_token,
         "bad_token": bool(token) and not has_token,
+        # The masked relay: an officer's unanswered questions, answered from the private link.
+        "open_questions": [q for q in casework.questions(report) if not q.answered] if has_token else [],
         "dispute_form": (
             forms.DisputeForm(initial={"token": token}, auto_id="id_dispute_%s")
             if has_token and payload["status"] == Status.SELESAI
@@ -289,7 +291,8 @@ ACTIONS: dict[str, ActionSpec] = {
         forms.SetEwsForm, lambda t, u, d: reports.set_ews(t, u, d["ews_date"], d["reason"])
     ),
     "report_followup": ActionSpec(
-        forms.ReportFollowupForm, lambda t, u, d: reports.report_followup(t, u, d["note"])
+        forms.ReportFollowupForm,
+        lambda t, u, d: casework.post_followup(t, u, d["note"], d["before"], d["after"]),
     ),
     "validate": ActionSpec(forms.ValidateForm, lambda t, u, d: reports.validate(t, u, d["note"])),
     "reject_followup": ActionSpec(
@@ -303,6 +306,7 @@ ACTIONS: dict[str, ActionSpec] = {
         forms.RecategoriseForm,
         lambda t, u, d: reports.recategorise(t, u, d["category"], d["jenis"], d["kewenangan"], d["reason"]),
     ),
+    "ask": ActionSpec(forms.AskForm, lambda t, u, d: reports.ask(t, u, d["reason"])),
 }
 
 
@@ -341,35 +345,12 @@ def case(request: HttpRequest, ticket: str) -> HttpResponse:
     officer, report = loaded
     if report.ticket != ticket:
         return redirect("aduan-web:case", ticket=report.ticket)
-    events = [
-        {
-            "event": event,
-            "action_label": label(ACTION_LABELS, event.action),
-            "from_label": label(STATUS_LABELS, event.from_status or None),
-            "to_label": label(STATUS_LABELS, event.to_status),
-            "facts": _facts(event.data or {}),
-        }
-        for event in queries.case_events(report)
-    ]
-    actions = [
-        {
-            "name": str(action),
-            "label": label(ACTION_BUTTONS, action),
-            "form": ACTIONS[action].form(report=report, auto_id=f"id_{action}_%s"),
-            "url": reverse("aduan-web:act", args=[report.ticket, str(action)]),
-        }
+    forms_by_action = {
+        str(action): ACTIONS[action].form(report=report, auto_id=f"id_{action}_%s")
         for action in reports.allowed_actions(report, request.user)
         if action in ACTIONS
-    ]
-    context = {
-        "officer": officer,
-        "report": report,
-        "status_label": label(STATUS_LABELS, report.status),
-        "jenis_label": label(JENIS_LABELS, report.jenis),
-        "show_reporter": report.visibility == Report.Visibility.PUBLIC,
-        "events": events,
-        "actions": actions,
     }
+    context = casework_pages.case_context(officer, report, forms_by_action, _facts)
     return render(request, "aduan/case.html", context)
 
 
@@ -384,7 +365,7 @@ def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
         return loaded
     officer, report = loaded
     case_url = reverse("aduan-web:case", args=[report.ticket])
-    form = spec.form(request.POST, report=report)
+    form = spec.form(request.POST, request.FILES, report=report)
     if not form.is_valid():
         for errors in form.errors.values():
             for error in errors:
@@ -392,6 +373,10 @@ def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
         return redirect(case_url)
     try:
         updated = spec.call(report.ticket, request.user, form.cleaned_data)
+    except InvalidInput as exc:  # each bad field's own message (a photo names its field and number)
+        for message in exc.errors.values():
+            messages.error(request, message)
+        return redirect(case_url)
     except DomainError as exc:
         messages.error(request, exc.message)
         return redirect(case_url)

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.domain.errors import DomainError
 from aduan.models import BoundaryImport
-from aduan.services import accounts, classification, knowledge, masterdata
+from aduan.services import accounts, casework, classification, knowledge, masterdata
 
 
 class Command(BaseCommand):
@@ -37,6 +37,9 @@ class Command(BaseCommand):
                 self._import_level(data, level)
             self._load_knowledge(data)
             accounts.ensure_role_groups()
+            templates = casework.seed_response_templates()  # idempotent; admins edit them afterwards
+            if templates:
+                self.stdout.write(f"Templat tanggapan: {templates} dibuat.")
             trained = classification.ensure_model()
             if trained is not None:
                 category = trained.scores["category"]
