@@ -192,6 +192,10 @@ ADUAN_OUTBOX_SENDER = os.environ.get("ADUAN_OUTBOX_SENDER", "console")
 ADUAN_INTAKE_RATE_PER_MINUTE = int(os.environ.get("ADUAN_INTAKE_RATE_PER_MINUTE", 600))
 # The address residents use to reach this deployment, for links in replies ("pantau di …").
 ADUAN_PUBLIC_URL = os.environ.get("ADUAN_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# The officers' queue map: a tile URL template such as https://tile.example/{z}/{x}/{y}.png, with its
+# attribution. Empty (the default): markers and the kelurahan outline on a plain background, offline.
+ADUAN_MAP_TILES = os.environ.get("ADUAN_MAP_TILES", "")
+ADUAN_MAP_ATTRIBUTION = os.environ.get("ADUAN_MAP_ATTRIBUTION", "")
 EMAIL_BACKEND = os.environ.get("ADUAN_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("ADUAN_FROM_EMAIL", "Aduan Jakarta <aduan@localhost>")
 # Live tracking over Server-Sent Events (docs/live.md): seconds between heartbeats and between polls of

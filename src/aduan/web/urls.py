@@ -3,7 +3,7 @@
 from django.urls import include, path
 
 from aduan.web import ask as ask_views
-from aduan.web import auth, casework, views
+from aduan.web import auth, casework, queue, views
 
 app_name = "aduan-web"
 
@@ -25,7 +25,10 @@ urlpatterns = [
     path("masuk/kode/", auth.login_otp, name="login-otp"),
     path("petugas/keamanan/", auth.otp_setup, name="otp-setup"),
     path("keluar/", views.LogoutView.as_view(), name="logout"),
-    path("petugas/", views.queue, name="queue"),
+    path("petugas/", queue.queue, name="queue"),
+    path("petugas/jumlah/", queue.queue_counts, name="queue-counts"),
+    path("petugas/peta.json", queue.queue_map, name="queue-map"),
+    path("petugas/massal/", queue.queue_bulk, name="queue-bulk"),
     path("petugas/loket/", views.desk, name="desk"),
     path("petugas/loket/<str:ticket>/", views.desk_receipt, name="desk-receipt"),
     path("petugas/pertanyaan/", ask_views.outreach, name="outreach"),

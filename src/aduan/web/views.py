@@ -194,33 +194,7 @@ def _officer(request: HttpRequest) -> Officer | HttpResponse:
     return auth.otp_gate(request, officer) or officer
 
 
-def _case_rows(reports_: Any) -> list[dict[str, Any]]:
-    return [{"report": r, "status_label": label(STATUS_LABELS, r.status)} for r in reports_]
-
-
-@login_required
-def queue(request: HttpRequest) -> HttpResponse:
-    officer = _officer(request)
-    if isinstance(officer, HttpResponse):
-        return officer
-    lookup = forms.TicketForm(request.GET if "ticket" in request.GET else None)
-    if lookup.is_valid():
-        return redirect("aduan-web:case", ticket=lookup.cleaned_data["ticket"])
-    cases = queries.open_cases(officer.unit)
-    total = cases.count()
-    context: dict[str, Any] = {
-        "officer": officer,
-        "counts": [(label(STATUS_LABELS, s), n) for s, n in queries.status_counts(cases)],
-        "total": total,
-        "cases": _case_rows(cases[: queries.QUEUE_LIMIT]),
-        "truncated": total > queries.QUEUE_LIMIT,
-        "lookup": lookup,
-    }
-    if queries.is_oversight(officer):
-        waiting = queries.awaiting_validation()
-        context["validation"] = _case_rows(waiting[: queries.QUEUE_LIMIT])
-        context["validation_total"] = waiting.count()
-    return render(request, "aduan/queue.html", context)
+# The queue (/petugas/) is in aduan.web.queue.
 
 
 @login_required
