@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import pytest
 import uvicorn
 from django.db import connection, transaction
 
+from aduan.api.stream import app as stream_app
 from aduan.asgi import application
 from aduan.models import Report, ReportEvent
 from aduan.services import events_hub, reports
@@ -280,7 +282,7 @@ def test_unknown_and_malformed_tickets_are_404_json_like_the_api(client: httpx.C
         assert response.json() == {"detail": f"Laporan {ticket} tidak ditemukan.", "errors": []}
 
 
-def test_a_bad_last_event_id_is_refused_naming_the_field(client: httpx.Client) -> None:
+def test_a_bad_last_event_id_or_method_is_refused_naming_the_field(client: httpx.Client) -> None:
     ticket = submit().report.ticket
     response = client.get(f"/api/v1/reports/{ticket}/stream", headers={"Last-Event-ID": "abc"})
     assert response.status_code == 422
@@ -288,10 +290,6 @@ def test_a_bad_last_event_id_is_refused_naming_the_field(client: httpx.Client) -
     response = client.get(f"/api/v1/reports/{ticket}/stream", params={"last_event_id": "-3"})
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["last_event_id"]
-
-
-def test_only_get_is_allowed(client: httpx.Client) -> None:
-    ticket = submit().report.ticket
     response = client.post(f"/api/v1/reports/{ticket}/stream")
     assert response.status_code == 405 and response.headers["allow"] == "GET"
 
@@ -374,7 +372,177 @@ def test_an_event_committed_late_with_a_lower_id_is_not_lost(client: httpx.Clien
     assert late.json()["note"] == "Ditulis lebih dulu, disimpan belakangan"
 
 
+def test_an_event_committed_between_subscribing_and_reading_the_backlog_goes_out_once(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The narrowest window: the stream is subscribed, and the event commits before its backlog is read,
+    so it is in the backlog and the hub delivers it too. The client must see it once."""
+    ticket = submit().report.ticket
+    real_open = events_hub.open_stream
+
+    def open_after_a_write(*args: Any) -> events_hub.Opened:
+        reports.add_comment(ticket, "Ditulis tepat saat tersambung", "web")
+        return real_open(*args)
+
+    monkeypatch.setattr(events_hub, "open_stream", open_after_a_write)
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        submitted, comment = reader.events(2)
+        monkeypatch.setattr(events_hub, "open_stream", real_open)
+        reports.add_comment(ticket, "Tanggapan berikutnya", "web")
+        following = reader.event()
+    assert (submitted.event, comment.event) == ("submit", "comment")
+    assert following.json()["note"] == "Tanggapan berikutnya", "the windowed event came twice"
+
+
+def test_an_event_committed_right_after_the_backlog_was_read_is_not_lost(
+    client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ticket = submit().report.ticket
+    real_open = events_hub.open_stream
+
+    def write_after_reading(*args: Any) -> events_hub.Opened:
+        opened = real_open(*args)
+        reports.add_comment(ticket, "Ditulis setelah riwayat dibaca", "web")
+        return opened
+
+    monkeypatch.setattr(events_hub, "open_stream", write_after_reading)
+    with stream(client, ticket) as response:
+        submitted, comment = Reader(response).events(2)
+    assert submitted.event == "submit" and comment.json()["note"] == "Ditulis setelah riwayat dibaca"
+
+
+def test_stopping_the_server_ends_its_streams_cleanly(committed_master_data: None) -> None:
+    """SIGTERM to a real uvicorn process: its streams end (clients reconnect elsewhere) and it exits."""
+    ticket = submit().report.ticket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url()}
+    command = [sys.executable, "-m", "uvicorn", "aduan.asgi:application", "--port", str(port)]
+    server = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/v1/reports/{ticket}", timeout=2)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "uvicorn did not start"
+                time.sleep(0.1)
+        url = f"http://127.0.0.1:{port}/api/v1/reports/{ticket}/stream"
+        with httpx.stream("GET", url, timeout=WAIT) as response:
+            reader = Reader(response)
+            reader.event()
+            server.send_signal(signal.SIGTERM)
+            with pytest.raises(EOFError):
+                reader.event()
+        # uvicorn re-raises the signal once it has shut down gracefully.
+        assert server.wait(timeout=WAIT) in (0, -signal.SIGTERM)
+        assert server.stderr is not None and b"Application shutdown complete" in server.stderr.read()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait()
+
+
+# ---------------------------------------------------------------- the case page
+
+
+def live_config(page: str) -> dict[str, Any] | None:
+    marker = '<script id="aduan-live-config" type="application/json">'
+    if marker not in page:
+        return None
+    return json.loads(page.split(marker, 1)[1].split("</script>", 1)[0])  # type: ignore[no-any-return]
+
+
+@pytest.mark.django_db
+def test_the_case_page_follows_its_stream_after_the_events_it_shows(client: Any) -> None:
+    ticket = submit().report.ticket
+    accept(ticket)
+    page = client.get(f"/laporan/{ticket}/").content.decode()
+    config = live_config(page)
+    last = ReportEvent.objects.filter(report__ticket=ticket).latest("id").id
+    assert config is not None
+    assert config["url"] == f"/api/v1/reports/{ticket}/stream?last_event_id={last}"
+    assert config["statuses"]["proses"] == "Dalam proses" and config["actions"]["accept"]
+    assert "aduan/live.js" in page and f'data-event-id="{last}"' in page
+    assert 'id="live-status"' in page and 'id="live-holder"' in page and 'id="live-due"' in page
+    assert "Batas penyelesaian" in page
+
+
+@pytest.mark.django_db
+def test_a_private_case_page_streams_only_through_the_reporters_link(client: Any) -> None:
+    created = submit(visibility="private", reporter=PERSON)
+    ticket, token = created.report.ticket, created.access_token or ""
+    assert live_config(client.get(f"/laporan/{ticket}/").content.decode()) is None
+    assert live_config(client.get(f"/laporan/{ticket}/?token=wrong").content.decode()) is None
+    config = live_config(client.get(f"/laporan/{ticket}/?token={token}").content.decode())
+    assert config is not None and f"token={token}" in config["url"]
+
+
 # ---------------------------------------------------------------- a slow client
+
+
+def test_a_client_that_stops_reading_is_cut_off_and_costs_a_bounded_queue(
+    committed_master_data: None, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Driven through the ASGI app directly: the third send() never returns, as when a client's socket
+    buffer is full. The queue overflows, the stream is cut off, and nothing is left subscribed."""
+    settings.ADUAN_SSE_QUEUE = 2
+    settings.ADUAN_SSE_POLL = 0.05
+    monkeypatch.setattr(events_hub, "STUCK_GRACE", 0.1)
+    ticket = submit().report.ticket
+    scope = {
+        "type": "http",
+        "method": "GET",
+        "path": f"/api/v1/reports/{ticket}/stream",
+        "query_string": b"",
+        "headers": [],
+    }
+
+    async def scenario() -> tuple[list[Any], bool, bool]:
+        sent: list[Any] = []
+        requested = False
+        never = asyncio.Event()
+
+        async def receive() -> dict[str, Any]:
+            nonlocal requested
+            if not requested:
+                requested = True
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await never.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: Any) -> None:
+            sent.append(message)
+            if len(sent) >= 3:  # the response start, the backlog, then the client stops reading
+                await never.wait()
+
+        task = asyncio.ensure_future(stream_app(scope, receive, send))
+        for number in range(8):
+            await asyncio.to_thread(comment_and_close, ticket, f"Tanggapan {number}")
+            if task.done():
+                break
+        ended, _ = await asyncio.wait({task}, timeout=WAIT)  # a bound for failing, not a timing
+        watched = events_hub.get_hub().watches(ticket)
+        if not ended:
+            task.cancel()
+        events_hub.shutdown(asyncio.get_running_loop(), final=True)
+        return sent, bool(ended), watched
+
+    sent, cut_off, still_watched = asyncio.run(scenario())
+    assert sent[0]["status"] == 200 and len(sent) == 3
+    assert cut_off, "the stream stayed stuck in send()"
+    assert not still_watched
+
+
+def comment_and_close(ticket: str, text: str) -> None:
+    try:
+        reports.add_comment(ticket, text, "web")
+    finally:
+        connection.close()
 
 
 def test_a_full_queue_closes_the_subscription_instead_of_growing() -> None:
