@@ -176,6 +176,9 @@ def test_the_reporter_answers_from_their_private_link_and_a_wrong_token_writes_n
     public = text(client.get(f"/laporan/{report.ticket}/"))
     assert 'name="answer"' not in public and "Sejak kapan lubangnya" not in public
 
+    form = client.get(f"/laporan/{report.ticket}/jawab/", {"token": token})
+    assert form.status_code == 200 and "Sejak kapan lubangnya ada?" in text(form)
+    assert "no-store" in form["Cache-Control"]
     refused = client.post(f"/laporan/{report.ticket}/jawab/", {"token": "palsu", "answer": "Sejak Senin"})
     assert refused.status_code == 403
     assert client.get(f"/j/{relay.answer_key(1, 'AAAA-AAAA')}/").status_code == 404
