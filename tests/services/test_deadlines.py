@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,7 +13,9 @@ import pytest
 import time_machine
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection, transaction
 from django.db.models import Model
+from django.template.loader import render_to_string
 
 from aduan.domain.calendar import JAKARTA
 from aduan.domain.errors import DomainError
@@ -351,6 +354,10 @@ def test_reports_from_before_deadlines_get_them_on_the_first_sweep(clock: Callab
     assert local(back.completion_due_at) == at("2026-11-17", "10:15")
     assert local(back.first_response_at) == at("2026-11-10", "13:00")
     assert deadlines.sweep().backfilled == 0
+    promised = at_gambir(DESCRIPTIONS[1])
+    Report.objects.filter(pk=promised.pk).update(ews_date=date(2026, 12, 1), completion_due_at=None)
+    assert deadlines.backfill() == 1
+    assert local(fresh(promised).completion_due_at) == at("2026-12-01", "23:59:59")
 
 
 def overdue_cases(count: int) -> list[Report]:
@@ -406,9 +413,18 @@ def test_a_sweep_over_part_of_the_cases_then_the_rest_acts_once_per_case(
     clock(at("2026-11-17", "10:16"))
     part = deadlines.sweep(limit=1)
     assert (part.cases, part.stopped_early) == (1, True)
-    rest = deadlines.sweep(batch_size=2)  # batches of two: the keyset pages through all of them
+    rest = deadlines.sweep(batch_size=2)  # batches of two: every batch is read
     assert (rest.cases, rest.stopped_early) == (3, False)
     assert once_each(made) == [(1, 1, True, 1)] * 4
+
+
+def test_a_sweep_out_of_time_stops_between_cases(clock: Callable[[datetime], None]) -> None:
+    made = overdue_cases(2)
+    clock(at("2026-11-17", "10:16"))
+    spent = deadlines.sweep(budget_s=0)
+    assert (spent.cases, spent.stopped_early) == (0, True)
+    assert once_each(made) == [(0, 0, False, 0)] * 2
+    assert deadlines.sweep(budget_s=60).cases == 2
 
 
 def test_a_new_deadline_starts_a_new_escalation_cycle(clock: Callable[[datetime], None]) -> None:
@@ -516,3 +532,64 @@ def test_a_second_bounce_is_a_ping_pong(clock: Callable[[datetime], None], dinas
     assert (twice.holder.code, twice.binding) == ("TRIASE", True)
     assert events(report, "refer_up")[0].data["ping_pong"] == "second_bounce"
     assert not ReportEvent.objects.filter(report=report, action="refer_up").count() > 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_case_locked_by_another_worker_is_skipped_not_waited_for(
+    committed_master_data: None, clock: Callable[[datetime], None]
+) -> None:
+    """Two sweeps at once (or a sweep and an officer's action): SKIP LOCKED passes the busy case by and
+    the next sweep takes it; nothing waits, nothing is done twice."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no row locks (one writer at a time)")
+    busy, free = overdue_cases(2)
+    clock(at("2026-11-17", "10:16"))
+    locked, release = threading.Event(), threading.Event()
+    failure: list[BaseException] = []
+
+    def other_worker() -> None:
+        try:
+            with transaction.atomic():
+                Report.objects.select_for_update().get(pk=busy.pk)
+                locked.set()
+                assert release.wait(20)
+        except BaseException as exc:
+            failure.append(exc)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=other_worker)
+    holder.start()
+    try:
+        assert locked.wait(20)
+        first = deadlines.sweep()
+    finally:
+        release.set()
+        holder.join(20)
+    assert not failure, failure
+    assert (first.cases, first.skipped) == (1, 1)
+    assert once_each([busy, free]) == [(0, 0, False, 0), (1, 1, True, 1)]
+    assert deadlines.sweep().cases == 1
+    assert once_each([busy, free]) == [(1, 1, True, 1)] * 2
+
+
+def test_the_case_list_shows_the_deadline_and_the_flags(clock: Callable[[datetime], None]) -> None:
+    report = at_gambir()
+    Report.objects.filter(pk=report.pk).update(overdue=True, red_flag=True)
+    html = render_to_string(
+        "aduan/_case_list.html", {"rows": [{"report": fresh(report), "status_label": "menunggu"}]}
+    )
+    assert "lewat batas" in html and "bendera merah" not in html  # overdue says more than the flag
+    assert "17 Nov 2026, 10:15" in html
+
+
+def test_a_case_waiting_for_validation_escalates_to_the_biro_that_it_waits_for(
+    clock: Callable[[datetime], None],
+) -> None:
+    report = at_gambir()
+    lurah = officer_at(GAMBIR).user
+    reports.accept(report.ticket, lurah)
+    reports.report_followup(report.ticket, lurah, "Sudah ditambal")
+    clock(at("2026-11-17", "10:16"))
+    deadlines.sweep()
+    assert [(e.target.code, e.data["level"]) for e in events(report, "escalate")] == [("BIROPEM", 1)]

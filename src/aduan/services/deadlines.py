@@ -4,16 +4,16 @@ flags, reminds and escalates; the ping-pong referral to the common superior."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import DateTimeField, Exists, Max, Min, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from aduan.domain import sla
@@ -237,7 +237,26 @@ class _Context:
     def __init__(self) -> None:
         self._targets: dict[tuple[int | None, str], sla.Target] = {}
         self._units: dict[int, tuple[str, str, int | None]] | None = None
+        self._by_code: dict[str, Unit] = {}
+        self._recipients: dict[int, list[str]] = {}
         self.top = biro()
+
+    def unit(self, code: str) -> Unit:
+        if code not in self._by_code:
+            self._by_code[code] = Unit.objects.get(code=code)
+        return self._by_code[code]
+
+    def recipients(self, unit_id: int) -> list[str]:
+        """The e-mail addresses of the unit's active officers who have one."""
+        if unit_id not in self._recipients:
+            self._recipients[unit_id] = sorted(
+                set(
+                    Officer.objects.filter(unit_id=unit_id, user__is_active=True)
+                    .exclude(user__email="")
+                    .values_list("user__email", flat=True)
+                )
+            )
+        return self._recipients[unit_id]
 
     def target(self, category_id: int | None, jenis: str) -> sla.Target:
         key = (category_id, jenis)
@@ -261,9 +280,13 @@ class _Context:
     def code(self, unit_id: int | None) -> str | None:
         return self._tree()[unit_id][0] if unit_id is not None and unit_id in self._tree() else None
 
-    def chain(self, holder_id: int) -> list[str]:
+    def chain(self, holder_id: int, status: str) -> list[str]:
         """The units above the holder, nearest first, ending at the Biro (kelurahan → kecamatan → kota →
-        Biro; suku dinas → dinas → Biro; any other unit → Biro)."""
+        Biro; suku dinas → dinas → Biro; any other unit → Biro). A case waiting for validation waits
+        for the Biro, not for its holder: its chain is the Biro alone."""
+        top = self.top.code if self.top is not None else None
+        if status == Status.MENUNGGU_VALIDASI and top is not None:
+            return [top]
         tree = self._tree()
         chain: list[str] = []
         current = tree[holder_id][2] if holder_id in tree else None
@@ -272,7 +295,6 @@ class _Context:
             if kind != UnitKind.TRIAGE:  # the triage desk is beside the line, not above anyone
                 chain.append(code)
             current = parent
-        top = self.top.code if self.top is not None else None
         if top is not None and (not chain or chain[-1] != top):
             chain = [code for code in chain if code != top] + [top]
         return chain
@@ -297,6 +319,7 @@ _FIELDS = (
     "category_id",
     "jenis",
     "holder_id",
+    "status",
     "completion_due_at",
     "response_due_at",
     "first_response_at",
@@ -336,15 +359,20 @@ def _candidates(now: datetime, ctx: _Context) -> Iterator[QuerySet[Report]]:
 
 
 def sweep(
-    now: datetime | None = None, *, limit: int | None = None, batch_size: int = BATCH_SIZE
+    now: datetime | None = None,
+    *,
+    limit: int | None = None,
+    budget_s: float | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> SweepResult:
     """One pass over the open cases: red flag and remind the holder the working day before the deadline,
     escalate overdue cases up the chain one level per further working day, remind a late first response.
 
     Idempotent and safe to kill at any point: each case is one transaction, locked with SKIP LOCKED, and
     re-assessed under the lock, so a rerun (or a second worker) does only what is still missing. ``limit``
-    stops after that many cases were changed (the rest wait for the next sweep)."""
+    (cases changed) and ``budget_s`` (seconds) stop the pass early; the rest waits for the next one."""
     now = now or timezone.now()
+    started = time.monotonic()
     result = SweepResult()
     result.backfilled = backfill(limit=BACKFILL_PER_SWEEP)
     ctx = _Context()
@@ -352,33 +380,48 @@ def sweep(
         log.error("sweep: no Biro unit; run `aduan setup`")
         return result
     for candidates in _candidates(now, ctx):
-        last_id = 0
-        while True:
-            batch = list(
-                candidates.filter(id__gt=last_id)
+        # The ids alone (an index range scan on status and due date), then the rows batch by batch.
+        ids = sorted(candidates.order_by().values_list("id", flat=True))
+        for first in range(0, len(ids), batch_size):
+            batch = (
+                Report.objects.filter(id__in=ids[first : first + batch_size])
                 .annotate(reminded=_response_reminded())
                 .order_by("id")
-                .values(*_FIELDS, "reminded")[:batch_size]
+                .values(*_FIELDS, "reminded")
             )
-            if not batch:
-                break
             for row in batch:
-                last_id = row["id"]
                 verdict = sla.assess(
                     _clock(row, row["reminded"], ctx),
                     now,
-                    ctx.chain(row["holder_id"]),
+                    ctx.chain(row["holder_id"], row["status"]),
                     ctx.target(row["category_id"], row["jenis"]).red_flag_days_before,
                 )
                 if verdict.empty:
                     continue
-                if limit is not None and result.cases >= limit:
+                out_of_budget = budget_s is not None and time.monotonic() - started > budget_s
+                if out_of_budget or (limit is not None and result.cases >= limit):
                     result.stopped_early = True
+                    _log(result)
                     return result
                 _sweep_case(row["id"], now, ctx, result)
-    if result.actions:
-        log.info("sweep: %s", "; ".join(result.actions))
+    _log(result)
     return result
+
+
+def _log(result: SweepResult) -> None:
+    if result.cases or result.backfilled or result.skipped or result.refused:
+        log.info(
+            "sweep: %d cases changed (red flags %d, late first responses %d, escalations %d), %d backfilled, "
+            "%d skipped (locked), %d refused%s",
+            result.cases,
+            result.red_flags,
+            result.response_reminders,
+            result.escalations,
+            result.backfilled,
+            result.skipped,
+            result.refused,
+            "; stopped early" if result.stopped_early else "",
+        )
 
 
 def _sweep_case(pk: int, now: datetime, ctx: _Context, result: SweepResult) -> None:
@@ -399,7 +442,7 @@ def _sweep_case(pk: int, now: datetime, ctx: _Context, result: SweepResult) -> N
             verdict = sla.assess(
                 _clock(row, report.reminded, ctx),
                 now,
-                ctx.chain(report.holder_id),
+                ctx.chain(report.holder_id, report.status),
                 ctx.target(report.category_id, report.jenis).red_flag_days_before,
             )
             _apply(report, verdict, now, ctx, result)
@@ -422,7 +465,7 @@ def _apply(report: Report, verdict: sla.Verdict, now: datetime, ctx: _Context, r
         changes["red_flag"] = True
         result.red_flags += 1
         result.actions.append(f"{ticket}: bendera merah")
-        _mail_unit(report.holder_id, f"[{ticket}] Bendera merah", _mail_body(report, reason))
+        _mail(ctx.recipients(report.holder_id), f"[{ticket}] Bendera merah", _mail_body(report, reason))
     if verdict.response_missed:
         reason = f"Tanggapan pertama terlambat: batasnya {_when(report.response_due_at)} WIB."
         reports.system_action(
@@ -433,12 +476,16 @@ def _apply(report: Report, verdict: sla.Verdict, now: datetime, ctx: _Context, r
         )
         result.response_reminders += 1
         result.actions.append(f"{ticket}: tanggapan pertama terlambat")
-        _mail_unit(report.holder_id, f"[{ticket}] Tanggapan pertama terlambat", _mail_body(report, reason))
+        _mail(
+            ctx.recipients(report.holder_id),
+            f"[{ticket}] Tanggapan pertama terlambat",
+            _mail_body(report, reason),
+        )
     if verdict.overdue:
         changes["overdue"] = True
         result.overdue += 1
     for level, code in verdict.escalations:
-        unit = Unit.objects.get(code=code)
+        unit = ctx.unit(code)
         reason = (
             f"Lewat batas penyelesaian {_when(due)} WIB: eskalasi tingkat {level} ke {unit.name} "
             f"(pemegang: {report.holder.name})."
@@ -453,7 +500,9 @@ def _apply(report: Report, verdict: sla.Verdict, now: datetime, ctx: _Context, r
         changes.update(overdue=True, escalation_level=level, escalated_to=unit)
         result.escalations += 1
         result.actions.append(f"{ticket}: eskalasi tingkat {level} ke {unit.code}")
-        _mail_unit(unit.pk, f"[{ticket}] Eskalasi: laporan lewat batas", _mail_body(report, reason))
+        _mail(
+            ctx.recipients(unit.pk), f"[{ticket}] Eskalasi: laporan lewat batas", _mail_body(report, reason)
+        )
     if changes:
         Report.objects.filter(pk=report.pk).update(**changes)
     if changes or verdict.response_missed:
@@ -469,37 +518,37 @@ def _mail_body(report: Report, reason: str) -> str:
     )
 
 
-def _mail_unit(unit_id: int, subject: str, body: str) -> None:
-    """E-mail the officers of a unit who have an address, once the change is committed (at most once: a
-    crash between commit and sending loses the mail, never the event, which the queue shows)."""
-    recipients = sorted(
-        set(
-            Officer.objects.filter(unit_id=unit_id, user__is_active=True)
-            .exclude(user__email="")
-            .values_list("user__email", flat=True)
+def _mail(recipients: list[str], subject: str, body: str) -> None:
+    """E-mail a unit's officers once the change is committed (at most once: a crash between the commit
+    and the sending loses the mail, never the event, which the queue and the case page show)."""
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, None, recipients, fail_silently=False), robust=True
         )
-    )
-    if not recipients:
-        return
-    transaction.on_commit(
-        lambda: send_mail(subject, body, None, recipients, fail_silently=False), robust=True
-    )
 
 
 # ---------------------------------------------------------------- backfill
 
 
-def backfill(limit: int = BACKFILL_PER_SWEEP) -> int:
+def backfill(limit: int = BACKFILL_PER_SWEEP, chunk: int = BATCH_SIZE) -> int:
     """Due dates for reports made before deadlines existed: the completion period from the receipt (or
     the last reopening), an EWS date if one was set, and the first response from the first officer
-    event. Idempotent: only rows still without a completion due date are written."""
+    event. Idempotent: only rows still without a completion due date are written. One transaction per
+    chunk of reports: a commit per row would cost a disk flush each."""
     ids = list(
         Report.objects.filter(status__in=[s.value for s in Status], completion_due_at__isnull=True)
         .order_by("id")
         .values_list("id", flat=True)[:limit]
     )
-    if not ids:
-        return 0
+    ctx = _Context()
+    done = 0
+    for first in range(0, len(ids), chunk):
+        with transaction.atomic():
+            done += _backfill_chunk(ids[first : first + chunk], ctx)
+    return done
+
+
+def _backfill_chunk(ids: list[int], ctx: _Context) -> int:
     first_responses = dict(
         ReportEvent.objects.filter(report_id__in=ids, actor_kind=ReportEvent.ActorKind.OFFICER)
         .values("report_id")
@@ -512,21 +561,22 @@ def backfill(limit: int = BACKFILL_PER_SWEEP) -> int:
         .annotate(at=Max("created_at"))
         .values_list("report_id", "at")
     )
-    ctx = _Context()
-    done = 0
-    rows = Report.objects.filter(pk__in=ids).values("id", "category_id", "jenis", "created_at", "ews_date")
+    # Locked, so that the rows written are exactly those still without due dates (idempotent); a row an
+    # officer is acting on right now is skipped and done by the next sweep.
+    rows = list(
+        Report.objects.select_for_update(skip_locked=True)
+        .filter(pk__in=ids, completion_due_at__isnull=True)
+        .order_by("id")
+        .only("id", "category_id", "jenis", "created_at", "ews_date", "first_response_at")
+    )
     for row in rows:
-        target = ctx.target(row["category_id"], row["jenis"])
-        ews: date | None = row["ews_date"]
-        start = reopenings.get(row["id"]) or row["created_at"]
-        completion = sla.ews_due(ews) if ews is not None else sla.completion_due(start, target)
-        first_response = first_responses.get(row["id"])
-        done += Report.objects.filter(pk=row["id"], completion_due_at__isnull=True).update(
-            response_due_at=sla.response_due(row["created_at"], target),
-            completion_due_at=completion,
-            # An officer may have acted since the upgrade (on_action set it then): that stays.
-            first_response_at=Coalesce(
-                "first_response_at", Value(first_response, output_field=DateTimeField())
-            ),
+        target = ctx.target(row.category_id, row.jenis)
+        start = reopenings.get(row.pk) or row.created_at
+        row.response_due_at = sla.response_due(row.created_at, target)
+        row.completion_due_at = (
+            sla.ews_due(row.ews_date) if row.ews_date is not None else sla.completion_due(start, target)
         )
-    return done
+        # An officer may have acted since the upgrade (on_action set it then): that stays.
+        row.first_response_at = row.first_response_at or first_responses.get(row.pk)
+    Report.objects.bulk_update(rows, ["response_due_at", "completion_due_at", "first_response_at"])
+    return len(rows)

@@ -17,8 +17,11 @@ from aduan.services import deadlines, intake, outbox
 
 log = logging.getLogger("aduan.worker")
 
-# The deadline sweep runs at most once a minute (deadlines are minutes apart at the finest).
+# The deadline sweep runs at most once a minute (deadlines are minutes apart at the finest), for at most
+# SWEEP_BUDGET_S seconds: a large backlog (the first sweep after an upgrade) is worked off over several
+# minutes while the inbox and the outbox keep moving.
 SWEEP_INTERVAL_S = 60.0
+SWEEP_BUDGET_S = 20.0
 _SWEEP = "@sweep"  # its slot in the Poller, beside the kanal names
 
 
@@ -71,7 +74,7 @@ def tick(
     result.sent = outbox.deliver_due(now, client=client)
     if poller is None or poller.due(_SWEEP, SWEEP_INTERVAL_S, now):
         try:
-            result.swept = deadlines.sweep(now)
+            result.swept = deadlines.sweep(now, budget_s=SWEEP_BUDGET_S)
         except DatabaseError as error:  # logged; the next minute's sweep does what this one did not
             log.warning("deadline sweep failed: %s", error)
     return result
