@@ -335,6 +335,28 @@ def test_an_event_written_by_another_process_reaches_the_stream(client: httpx.Cl
     assert event.event == "comment" and event.json()["note"] == "Ditulis oleh proses lain"
 
 
+def test_on_postgresql_a_notify_from_another_process_wakes_the_hub_before_its_next_poll(
+    client: httpx.Client, settings: Any
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
+    settings.ADUAN_SSE_POLL = 600.0  # the poll alone would not deliver within the test's patience
+    ticket = submit().report.ticket
+    code = (
+        "import aduan.services.events_hub; from aduan.services import reports; "
+        f"reports.add_comment('{ticket}', 'Dibangunkan oleh NOTIFY', 'sms')"
+    )
+    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url()}
+    command = [str(Path(sys.executable).with_name("aduan")), "shell", "-c", code]
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        reader.event()
+        child = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+        assert child.returncode == 0, child.stderr
+        event = reader.event()
+    assert event.json()["note"] == "Dibangunkan oleh NOTIFY"
+
+
 def test_an_event_committed_late_with_a_lower_id_is_not_lost(client: httpx.Client) -> None:
     """PostgreSQL hands out ids at insert and commits in any order: an event that commits after a newer
     one must still reach its stream (SQLite has one writer at a time, so this cannot happen there)."""
