@@ -111,6 +111,7 @@ FACT_LABELS: dict[str, Promise] = {
     "sesudah": _("Foto sesudah"),
     "kanal": _("Kanal"),
     "external_id": _("Id di kanal asal"),
+    "acting_head": _("Dilakukan kepala unit atasan"),
 }
 
 
