@@ -208,3 +208,10 @@ ADUAN_SSE_QUEUE = int(os.environ.get("ADUAN_SSE_QUEUE", 64))
 ADUAN_SSE_MAX_STREAMS = int(os.environ.get("ADUAN_SSE_MAX_STREAMS", 10_000))
 ADUAN_SSE_THREADS = int(os.environ.get("ADUAN_SSE_THREADS", 2))
 ADUAN_SSE_NOTIFY = os.environ.get("ADUAN_SSE_NOTIFY", "1") != "0"
+
+# A follow-up photo taken farther than this from the report's point is flagged for the validator.
+ADUAN_PHOTO_MAX_DISTANCE_M = float(os.environ.get("ADUAN_PHOTO_MAX_DISTANCE_M", 500))
+# Map tiles (an XYZ URL such as https://tile.example.org/{z}/{x}/{y}.png) and their attribution; empty: the
+# maps show markers on a plain background, which also works offline.
+ADUAN_MAP_TILES = os.environ.get("ADUAN_MAP_TILES", "")
+ADUAN_MAP_ATTRIBUTION = os.environ.get("ADUAN_MAP_ATTRIBUTION", "")

@@ -67,8 +67,8 @@ def test_multipart_mail_prefers_the_plain_part_and_keeps_the_photo_but_not_the_p
     assert report.description.startswith("Saluran air tersumbat – Kampung Melayu\n\nYth. Admin,")
     assert "<b>" not in report.description and "Gang Masjid RT 08/RW 02" in report.description
     photos = list(Attachment.objects.filter(report=report))
-    assert [p.content_type for p in photos] == ["image/png"]
-    assert photos[0].file.read().startswith(b"\x89PNG")
+    assert [p.content_type for p in photos] == ["image/jpeg"]  # re-encoded, metadata stripped
+    assert photos[0].file.read().startswith(b"\xff\xd8")  # a JPEG now
 
 
 @pytest.mark.django_db

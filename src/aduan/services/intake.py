@@ -8,7 +8,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.messages import InboundMessage
 from aduan.domain.tickets import normalize_ticket
 from aduan.models import Attachment, Follower, InboxMessage, OutboxMessage, Report
-from aduan.services import reports
+from aduan.services import photos, reports
 
 log = logging.getLogger("aduan.intake")
 
@@ -26,7 +25,6 @@ log = logging.getLogger("aduan.intake")
 RETRY_SCHEDULE = (60, 300, 1800, 2 * 3600, 12 * 3600)
 MAX_EXTERNAL_ID = 120
 MAX_INLINE_ATTACHMENT = 5 * 1024 * 1024
-IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp", "image/gif": "gif"}
 
 
 @dataclass(frozen=True)
@@ -220,13 +218,14 @@ def _followed_case(inbound: InboundMessage) -> Report | None:
 
 
 def _attach(report: Report, inbound: InboundMessage) -> None:
-    """Keep the photos that came inline (an e-mail's, an MMS); linked media stay as links in the inbox."""
-    for number, attachment in enumerate(inbound.attachments, start=1):
-        extension = IMAGE_TYPES.get(attachment.content_type.lower())
-        if extension is None or not attachment.content or len(attachment.content) > MAX_INLINE_ATTACHMENT:
+    """Keep the photos that came inline (an e-mail's, an MMS), re-encoded without their metadata like every
+    upload; one that is not a readable photo is skipped (the report stands). Linked media stay as links in
+    the inbox."""
+    for number, attachment in enumerate(inbound.attachments[: photos.MAX_PER_KIND], start=1):
+        if not attachment.content or len(attachment.content) > MAX_INLINE_ATTACHMENT:
             continue
-        Attachment.objects.create(
-            report=report,
-            file=ContentFile(attachment.content, name=f"{report.ticket}-{number}.{extension}"),
-            content_type=attachment.content_type.lower(),
-        )
+        try:
+            photo = photos.prepare(attachment.content, "attachments", f"Foto {number}")
+        except InvalidInput:
+            continue
+        photos.attach(report, None, photo, Attachment.Kind.REPORT)

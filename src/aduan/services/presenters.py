@@ -24,6 +24,11 @@ _public_cache: OrderedDict[int, tuple[datetime, float, bytes]] = OrderedDict()
 _public_lock = threading.Lock()
 
 
+# What an officer asks the reporter and what the reporter answers may carry their name, phone or address:
+# never public, whatever the report's visibility.
+PRIVATE_NOTES = frozenset({"ask", "comment"})
+
+
 def code_name(obj: Region | Unit | Category | None) -> dict[str, str] | None:
     return {"code": obj.code, "name": obj.name} if obj is not None else None
 
@@ -58,7 +63,7 @@ def public_payload(report: Report, show_private: bool = False) -> dict[str, Any]
             "holder": code_name(event.holder),
             "unit": code_name(event.actor_unit),
             # Notes may quote the report or name the place, so a private report keeps them hidden too.
-            "note": event.reason if visible else "",
+            "note": event.reason if visible and event.action not in PRIVATE_NOTES else "",
         }
         for event in events
     ]
