@@ -288,3 +288,18 @@ def test_the_admin_needs_the_totp_step_too(client):
         assert response.redirect_chain[-1][0].startswith("/masuk/kode/?next=")
         client.post("/masuk/kode/", {"code": code_for(device), "next": "/admin/aduan/category/"})
         assert client.get("/admin/aduan/category/").status_code == 200
+
+
+def test_the_log_in_page_states_the_configured_lockout_terms(client, officer, settings):
+    settings.AXES_FAILURE_LIMIT = 3
+    settings.AXES_COOLOFF_TIME = dt.timedelta(minutes=30)
+    assert "Setelah 3 kali gagal" in text(client.get("/masuk/"))
+    for attempt in range(2):
+        assert log_in(client, "lurah.aman", f"salah-{attempt}").status_code == 200
+    third = log_in(client, "lurah.aman", "salah-3")
+    assert third.status_code == 429 and "30 menit" in text(third)
+
+
+def test_an_officer_finds_the_totp_page_in_the_menu(client, officer):
+    client.force_login(officer.user)
+    assert 'href="/petugas/keamanan/"' in text(client.get("/petugas/"))

@@ -68,7 +68,7 @@ class OtpForm(forms.Form):
 
 
 def _locked_message() -> str:
-    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    minutes = _lockout_terms()["lockout_minutes"]
     return _(
         "Terlalu banyak percobaan masuk yang gagal. Demi keamanan, masuk dengan nama pengguna ini dari "
         "perangkat ini dikunci selama %(minutes)d menit. Coba lagi nanti, atau minta admin membukanya."
@@ -82,8 +82,16 @@ def lockout_response(
     whether the account exists or not (AXES_LOCKOUT_CALLABLE)."""
     if hasattr(request, "session"):
         request.session.pop(PENDING_KEY, None)
-    context = {"form": AuthenticationForm(request), "locked_message": _locked_message()}
+    context = {"form": AuthenticationForm(request), "locked_message": _locked_message(), **_lockout_terms()}
     return render(request, "aduan/login.html", context, status=429)
+
+
+def _lockout_terms() -> dict[str, int]:
+    """The lockout's numbers for the log-in page's note (settings, not constants in the template)."""
+    return {
+        "failure_limit": int(settings.AXES_FAILURE_LIMIT),
+        "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
 
 
 def _with_next(name: str, going_to: str) -> str:
@@ -101,6 +109,9 @@ class LoginView(auth_views.LoginView):
 
     template_name = "aduan/login.html"
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {**super().get_context_data(**kwargs), **_lockout_terms()}
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
