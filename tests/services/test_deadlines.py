@@ -184,6 +184,12 @@ def test_recategorising_recomputes_from_the_receipt_and_says_so(clock: Callable[
     assert local(fresh(report).completion_due_at) == at("2026-11-24", "10:15")
     reports.recategorise(report.ticket, lurah, "UJICEPAT", reason="sama saja")
     assert "deadline" not in events(report, "recategorise")[-1].data  # nothing changed, nothing said
+    reports.accept(report.ticket, lurah)
+    reports.recategorise(report.ticket, lurah, "UJICEPAT", jenis="pengaduan")
+    reports.set_ews(report.ticket, lurah, date(2026, 12, 18), "Perlu pengadaan")
+    reports.recategorise(report.ticket, lurah, "UJICEPAT", jenis="aspirasi")
+    assert events(report, "recategorise")[-1].data["deadline"]["kept"] == "ews"  # the promise stands
+    assert local(fresh(report).completion_due_at) == at("2026-12-18", "23:59:59")
 
 
 def test_ews_moves_the_deadline_to_the_end_of_that_day_and_is_counted(
