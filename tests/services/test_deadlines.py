@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core import mail
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Model
 from django.template.loader import render_to_string
@@ -486,6 +486,8 @@ def test_the_sweep_command_prints_what_it_did(clock: Callable[[datetime], None])
     out = io.StringIO()
     call_command("sweep", stdout=out)
     assert "tidak ada yang perlu" in out.getvalue().lower()
+    with pytest.raises(CommandError, match="--limit"):
+        call_command("sweep", "--limit", "0")
 
 
 # ---------------------------------------------------------------- ping-pong

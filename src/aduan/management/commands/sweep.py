@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.services import deadlines
 
@@ -23,6 +23,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, limit: int | None, **options: Any) -> None:
+        if limit is not None and limit < 1:
+            raise CommandError("--limit harus bilangan bulat positif.")
         result = deadlines.sweep(limit=limit)
         for line in result.actions:
             self.stdout.write(line)
