@@ -132,7 +132,7 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
     try:
         await _stream(scope, send, hub, subscription, query.get("token", [""])[0], after)
     except asyncio.CancelledError:
-        if subscription.reason != "overflow":
+        if not subscription.cut:
             raise
         # Cut off: the client stopped reading. Returning lets the server close the connection.
     finally:

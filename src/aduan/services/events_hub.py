@@ -34,12 +34,12 @@ from typing import Any, ParamSpec, TypeVar
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import close_old_connections, connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.db.models.signals import post_save
 
 from aduan.models import Report, ReportEvent
 from aduan.services import reports
-from aduan.services.presenters import code_name
+from aduan.services.presenters import PRIVATE_NOTES
 from aduan.services.reports import NotFound
 
 logger = logging.getLogger("aduan.live")
@@ -81,35 +81,66 @@ class LiveEvent:
     frame: bytes
 
 
-def event_payload(event: ReportEvent, report: Report) -> dict[str, Any]:
+# Read as plain rows (no model instances): a burst of reconnecting clients is mostly this query.
+EVENT_FIELDS = (
+    "id",
+    "created_at",
+    "action",
+    "to_status",
+    "reason",
+    "holder__code",
+    "holder__name",
+    "actor_unit__code",
+    "actor_unit__name",
+    "report__ticket",
+    "report__status",
+    "report__holder__code",
+    "report__holder__name",
+    "report__completion_due_at",
+    "report__ews_date",
+    "report__closed_at",
+)
+
+
+def _code_name(row: dict[str, Any], prefix: str) -> dict[str, str] | None:
+    code = row[f"{prefix}__code"]
+    return {"code": code, "name": row[f"{prefix}__name"]} if code is not None else None
+
+
+def event_payload(row: dict[str, Any]) -> dict[str, Any]:
     """An entry of the public timeline (services.presenters.public_payload) plus the case as it is now.
 
-    A stream of a private case exists only for its reporter's token, so the note is always shown, as in
-    the reporter's own view. Nothing about the reporter is in it."""
+    A stream of a private case exists only for its reporter's token, so its notes are shown as in the
+    reporter's own view; what an officer asks the reporter and what the reporter answers never are (they
+    may carry a name, a phone number or an address). Nothing about the reporter is in it."""
     return {
-        "id": event.id,
-        "at": event.created_at,
-        "action": event.action,
-        "status": event.to_status,
-        "holder": code_name(event.holder),
-        "unit": code_name(event.actor_unit),
-        "note": event.reason,
-        "ticket": report.ticket,
+        "id": row["id"],
+        "at": row["created_at"],
+        "action": row["action"],
+        "status": row["to_status"],
+        "holder": _code_name(row, "holder"),
+        "unit": _code_name(row, "actor_unit"),
+        "note": "" if row["action"] in PRIVATE_NOTES else row["reason"],
+        "ticket": row["report__ticket"],
         "case": {
-            "status": report.status,
-            "holder": code_name(report.holder),
-            "completion_due_at": report.completion_due_at,
-            "ews_date": report.ews_date,
-            "closed_at": report.closed_at,
+            "status": row["report__status"],
+            "holder": _code_name(row, "report__holder"),
+            "completion_due_at": row["report__completion_due_at"],
+            "ews_date": row["report__ews_date"],
+            "closed_at": row["report__closed_at"],
         },
     }
 
 
-def render(event: ReportEvent, report: Report) -> LiveEvent:
-    data = json.dumps(event_payload(event, report), cls=DjangoJSONEncoder, separators=(",", ":"))
+def render(row: dict[str, Any]) -> LiveEvent:
+    data = json.dumps(event_payload(row), cls=DjangoJSONEncoder, separators=(",", ":"))
     # json.dumps escapes every line break, so the data is one SSE line; the action is a plain code.
-    frame = f"id: {event.id}\nevent: {event.action}\ndata: {data}\n\n".encode()
-    return LiveEvent(event.id, report.ticket, frame)
+    frame = f"id: {row['id']}\nevent: {row['action']}\ndata: {data}\n\n".encode()
+    return LiveEvent(row["id"], row["report__ticket"], frame)
+
+
+def _rendered(events: QuerySet[ReportEvent]) -> list[LiveEvent]:
+    return [render(row) for row in events.order_by("id").values(*EVENT_FIELDS)]
 
 
 # ---------------------------------------------------------------- the database side (worker threads)
@@ -124,18 +155,14 @@ class Opened:
 def open_stream(ticket: str, token: str, after_id: int) -> Opened:
     """The case's events after ``after_id``; NotFound for an unknown ticket and for a private case
     without its reporter's token (its existence is not confirmed)."""
-    report = Report.objects.select_related("holder").filter(ticket=ticket).first()
-    if report is None or (
-        report.visibility == Report.Visibility.PRIVATE
-        and not reports.token_matches(report.access_token_hash, token)
-    ):
-        raise NotFound(f"Laporan {ticket}")
-    events = (
-        ReportEvent.objects.filter(report=report, id__gt=after_id)
-        .select_related("holder", "actor_unit")
-        .order_by("id")
+    rows = list(
+        Report.objects.filter(ticket=ticket)
+        .order_by()
+        .values_list("id", "visibility", "access_token_hash")[:1]
     )
-    return Opened(report.ticket, [render(event, report) for event in events])
+    if not rows or (rows[0][1] == Report.Visibility.PRIVATE and not reports.token_matches(rows[0][2], token)):
+        raise NotFound(f"Laporan {ticket}")
+    return Opened(ticket, _rendered(ReportEvent.objects.filter(report_id=rows[0][0], id__gt=after_id)))
 
 
 def start_position(window: int = START_WINDOW) -> tuple[int, list[int]]:
@@ -157,12 +184,7 @@ def new_rows(after: int, holes: Collection[int], limit: int = BATCH) -> list[tup
 
 
 def load(ids: Iterable[int]) -> list[LiveEvent]:
-    events = (
-        ReportEvent.objects.filter(id__in=list(ids))
-        .select_related("holder", "actor_unit", "report__holder")
-        .order_by("id")
-    )
-    return [render(event, event.report) for event in events]
+    return _rendered(ReportEvent.objects.filter(id__in=list(ids)))
 
 
 # ---------------------------------------------------------------- one stream's queue
@@ -172,7 +194,18 @@ class Subscription:
     """The events waiting for one stream: bounded, so a client that stops reading costs a fixed amount
     of memory; on overflow the stream is ended and the client resumes with Last-Event-ID."""
 
-    __slots__ = ("_limit", "_loop", "_queue", "_waiter", "closed", "reason", "sending", "task", "ticket")
+    __slots__ = (
+        "_limit",
+        "_loop",
+        "_queue",
+        "_waiter",
+        "closed",
+        "cut",
+        "reason",
+        "sending",
+        "task",
+        "ticket",
+    )
 
     def __init__(self, ticket: str, limit: int, loop: asyncio.AbstractEventLoop) -> None:
         self.ticket = ticket
@@ -183,6 +216,7 @@ class Subscription:
         self.closed = False
         self.reason = ""
         self.sending = False  # the stream is inside send(), which waits while the client does not read
+        self.cut = False  # its task was cancelled for that
         self.task: asyncio.Task[Any] | None = asyncio.current_task(loop)
 
     def push(self, event: LiveEvent) -> None:
@@ -201,12 +235,14 @@ class Subscription:
         self.reason = reason
         self._queue.clear()
         self._wake()
-        if reason == "overflow" and self.sending:
+        if reason != "disconnect":
+            # The stream still has a send() to make (its end), which waits while the client does not read.
             self._loop.call_later(STUCK_GRACE, self._cut_off)
 
     def _cut_off(self) -> None:
         if self.sending and self.task is not None and not self.task.done():
             logger.info("live: cutting off a stream of %s whose client stopped reading", self.ticket)
+            self.cut = True
             self.task.cancel()
 
     def _wake(self) -> None:
