@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Router, Status
+from ninja import NinjaAPI, Router, Schema, Status
 from ninja.errors import HttpError, ValidationError
 
 from aduan.api.ask import router as ask_router
@@ -146,6 +146,27 @@ def similar_reports(
     return [
         {"ticket": c.ticket, "status": c.status, "distance_m": c.distance_m, "similarity": c.similarity}
         for c in duplicates.suggest(text, lat, lon, category)
+    ]
+
+
+class CategorySuggestionOut(Schema):
+    code: str
+    name: str
+    confidence: float
+
+
+@v1.get(
+    "/categories/suggest",
+    response={200: list[CategorySuggestionOut]},
+    summary="Saran kategori dari uraian",
+    tags=["kategori"],
+)
+def suggest_categories(request: HttpRequest, text: str = "") -> list[dict[str, Any]]:
+    """The active classifier's three likeliest categories for ``text``, most likely first; an empty list
+    while no model is trained or for a text too short to tell."""
+    return [
+        {"code": s.code, "name": s.name, "confidence": s.confidence}
+        for s in reports.suggest_categories(text[: reports.MAX_DESCRIPTION])
     ]
 
 

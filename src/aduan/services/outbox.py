@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -13,6 +14,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from aduan.channels.base import DeliveryError
 from aduan.channels.registry import UnknownChannel, channel
@@ -58,6 +60,28 @@ def public_link(ticket: str) -> str:
     return f"{settings.ADUAN_PUBLIC_URL}/laporan/{ticket}/"
 
 
+# The closing message's link lets the reporter rate or dispute the case (services/reviews.py): a key
+# signed for the ticket, as the private token itself is stored only hashed and cannot be sent again.
+_REVIEW_SALT = "aduan.review"
+_REVIEW_KEY_CHARS = 20  # 80 bits: short enough for an SMS, far beyond guessing
+
+
+def review_key(ticket: str) -> str:
+    return salted_hmac(_REVIEW_SALT, ticket, algorithm="sha256").hexdigest()[:_REVIEW_KEY_CHARS]
+
+
+def review_key_matches(ticket: str, key: str) -> bool:
+    return bool(key) and hmac.compare_digest(key.encode(), review_key(ticket).encode())
+
+
+def review_path(ticket: str) -> str:
+    return f"/laporan/{ticket}/nilai/{review_key(ticket)}/"
+
+
+def review_link(ticket: str) -> str:
+    return f"{settings.ADUAN_PUBLIC_URL}{review_path(ticket)}"
+
+
 def render(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
     """The (subject, text) of the reply about ``event`` on ``kanal``: an SMS fits in 160 characters."""
     ticket = report.ticket
@@ -76,17 +100,34 @@ def render(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:
     holder = f" Ditangani: {report.holder.name}." if report.holder_id else ""
     link = public_link(ticket)
     subject = f"[{ticket}] Laporan Anda {status}"
+    if event.action == Action.VALIDATE:
+        return _render_closed(kanal, report, event, head, holder, subject)
     if kanal == "sms":
         text = f"{head} Pantau: {link}"
         if len(text) > SMS_LIMIT:
             text = f"Aduan {ticket}: {status}. {link}"
         return "", text[:SMS_LIMIT]
     note = ""
-    if event.action in (Action.REJECT, Action.VALIDATE, Action.REPORT_FOLLOWUP) and event.reason:
+    if event.action in (Action.REJECT, Action.REPORT_FOLLOWUP) and event.reason:
         note = f" Keterangan: {event.reason[:300]}"
-    if event.action == Action.VALIDATE:
-        note += " Anda dapat menilai penanganan atau menyanggahnya dalam 10 hari kerja."
     return subject, f"{head}{holder}{note} Pantau perkembangannya: {link}".strip()
+
+
+def _render_closed(
+    kanal: str, report: Report, event: ReportEvent, head: str, holder: str, subject: str
+) -> tuple[str, str]:
+    """The case is selesai: the reporter is invited to rate the follow-up or dispute it, with the signed
+    link that lets them do either (the link ends the message, so no kanal cuts it off)."""
+    ticket = report.ticket
+    link = review_link(ticket)
+    if kanal == "sms":
+        text = f"{head} Beri nilai atau sanggah dalam 10 hari kerja: {link}"
+        if len(text) > SMS_LIMIT:
+            text = f"Aduan {ticket} selesai. Nilai/sanggah: {link}"
+        return "", text[:SMS_LIMIT]
+    note = f" Keterangan: {event.reason[:300]}" if event.reason else ""
+    invite = " Puas dengan penanganannya? Beri nilai atau sanggah dalam 10 hari kerja:"
+    return subject, f"{head}{holder}{note}{invite} {link}".strip()
 
 
 def _render_question(kanal: str, report: Report, event: ReportEvent) -> tuple[str, str]:

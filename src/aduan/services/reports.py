@@ -25,12 +25,20 @@ from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Action, Actor, Command, RejectReason, Status
 from aduan.domain.messages import Contact
-from aduan.domain.routing import AuthorityGuess, CategoryGuess, RoutingDecision, RoutingPolicy, decide_holder
+from aduan.domain.routing import (
+    AuthorityGuess,
+    CategoryGuess,
+    NoLocationReason,
+    RoutingDecision,
+    RoutingPolicy,
+    decide_holder,
+)
 from aduan.domain.similarity import Verdict
 from aduan.domain.tickets import new_ticket, normalize_ticket
 from aduan.models import (
     Attachment,
     Category,
+    Follower,
     Officer,
     Region,
     Report,
@@ -880,4 +888,143 @@ def answer(ticket: str, question_id: int, text: str, kanal: str = "web") -> Repo
         Action.COMMENT,
         reason=text,
         data={"kanal": kanal, "answers": question_id},
+    )
+
+
+# ---------------------------------------------------------------- the citizen's web report (issue 6)
+
+# Where a photo's GPS may stand for the report's point: DKI Jakarta with Kepulauan Seribu (south, north,
+# west, east). Where kelurahan polygons are imported, the point must also fall in one of them.
+JAKARTA_BOUNDS = (-6.45, -5.10, 106.30, 107.05)
+MIN_SUGGEST_CHARS = 12
+
+
+@dataclass(frozen=True)
+class CategorySuggestion:
+    code: str
+    name: str
+    confidence: float
+
+
+def suggest_categories(text: str, limit: int = 3) -> list[CategorySuggestion]:
+    """The active classifier's ``limit`` likeliest active categories for ``text``, most likely first.
+
+    Empty while no model is trained, for a text too short to say anything, or one with no word the model
+    knows (its guess would only be the prior)."""
+    text = text.strip()[:MAX_DESCRIPTION]
+    if len(text) < MIN_SUGGEST_CHARS:
+        return []
+    classifier = classification.active_classifier()
+    if classifier is None:
+        return []
+    matrix = classifier.featuriser.transform([text])
+    if not matrix.nnz:
+        return []
+    model = classifier.heads["category"]
+    probabilities = model.predict_proba(matrix)[0]
+    ranked = sorted(zip(model.classes_, probabilities, strict=True), key=lambda pair: -pair[1])
+    suggestions = []
+    for label, probability in ranked:
+        category = lookups.active_category(str(label))
+        if category is not None:
+            suggestions.append(CategorySuggestion(category.code, category.name, round(float(probability), 3)))
+        if len(suggestions) == limit:
+            break
+    return suggestions
+
+
+def photo_point(prepared: Sequence[photos.Photo]) -> tuple[float, float] | None:
+    """The first photo's EXIF place when it lies in Jakarta: the report's point when none was given."""
+    if not prepared or prepared[0].lat is None or prepared[0].lon is None:
+        return None
+    lat, lon = prepared[0].lat, prepared[0].lon
+    south, north, west, east = JAKARTA_BOUNDS
+    if not (south <= lat <= north and west <= lon <= east):
+        return None
+    located, _region = locator.locate(lat, lon)
+    if located.no_location_reason is NoLocationReason.OUTSIDE_JAKARTA:  # outside every imported polygon
+        return None
+    return lat, lon
+
+
+def submit_with_photos(new: NewReport, prepared: Sequence[photos.Photo]) -> Submitted:
+    """``submit_report`` and the reporter's photos (already checked by ``photos.prepare_all``) in one
+    transaction: the report exists with all its photos or not at all."""
+    if not prepared:
+        return submit_report(new)
+    with transaction.atomic():
+        result = submit_report(new)
+        first = ReportEvent.objects.filter(report=result.report).order_by("id").first()
+        for photo in prepared:
+            photos.attach(result.report, first, photo, Attachment.Kind.REPORT)
+    return result
+
+
+def _contact_errors(reporter: ReporterInput) -> dict[str, str]:
+    errors = {}
+    if len(reporter.name) > 120:
+        errors["reporter.name"] = "Nama terlalu panjang (maksimal 120 karakter)."
+    if reporter.phone and not _PHONE.match(reporter.phone.strip()):
+        errors["reporter.phone"] = "Nomor telepon tidak valid."
+    if reporter.email:
+        try:
+            validate_email(reporter.email.strip())
+        except ValidationError:
+            errors["reporter.email"] = "Alamat surel tidak valid."
+    return errors
+
+
+ALSO_REPORTED_NOTE = "Warga lain melaporkan masalah yang sama dan mengikuti laporan ini."
+
+
+def follow_existing(ticket: str, reporter: ReporterInput) -> Report:
+    """The resident says "ini masalah saya juga": instead of a new report, they follow an open public case.
+
+    Their e-mail and phone become followers of the case (they hear about it as its reporter does); the case
+    gets a note that another resident reported the same, once per new follower (or once per call without
+    a contact). No new report is made. Private or closed cases cannot be followed this way."""
+    errors = _contact_errors(reporter)
+    if errors:
+        raise InvalidInput(errors)
+    report = get_report(ticket)
+    if report.visibility != Report.Visibility.PUBLIC or not report.is_open:
+        raise DomainError(
+            "not_followable",
+            f"Laporan {report.ticket} sudah ditutup atau tidak publik; silakan kirim laporan baru.",
+            field="follow",
+        )
+    contacts = _contacts(NewReport(channel=Kanal.WEB, description="", reporter=reporter))
+    with transaction.atomic():
+        added = 0
+        for contact in contacts:
+            _follower, created = Follower.objects.get_or_create(
+                report=report,
+                kanal=contact.kanal,
+                address=contact.address[:200],
+                defaults={"name": contact.name[:120], "thread": contact.thread[:300]},
+            )
+            added += created
+        if added or not contacts:
+            report = _perform(
+                report.ticket,
+                lifecycle.REPORTER,
+                Action.COMMENT,
+                reason=ALSO_REPORTED_NOTE,
+                data={"kanal": Kanal.WEB.value, "also_reported": True, "followers_added": added},
+            )
+    return report
+
+
+def dispute_as_reporter(ticket: str, reason: str) -> Report:
+    """``dispute`` for a caller that has verified the reporter another way: the signed link the closing
+    message carries (services/reviews.py), since the private token is stored only hashed."""
+    report = get_report(ticket)
+    closed = timezone.localdate(report.closed_at) if report.closed_at else timezone.localdate()
+    within = working_days_between(closed, timezone.localdate()) <= DISPUTE_WINDOW_WORKING_DAYS
+    return _perform(
+        report.ticket,
+        lifecycle.REPORTER,
+        Action.DISPUTE,
+        reason=reason,
+        check={"within_dispute_window": within},
     )

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
+from django.urls import reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -67,7 +68,18 @@ class ReportForm(forms.Form):
         label=_("Uraian laporan"),
         required=False,
         help_text=_("Apa masalahnya, sejak kapan, dan apa yang Anda harapkan."),
-        widget=forms.Textarea(attrs={"rows": 5, "required": True, "maxlength": 5000}),
+        widget=forms.Textarea(
+            attrs={
+                "rows": 5,
+                "required": True,
+                "maxlength": 5000,
+                # Categories suggested as the reporter types (web/citizen.py); nothing is stored.
+                "hx-get": reverse_lazy("aduan-web:file-category"),
+                "hx-trigger": "input changed delay:600ms",
+                "hx-target": "#category-suggest",
+                "hx-sync": "this:replace",
+            }
+        ),
     )
     jenis = forms.ChoiceField(
         label=_("Jenis laporan"),
@@ -116,6 +128,16 @@ class ReportForm(forms.Form):
         initial=Report.Visibility.PUBLIC,
         widget=forms.RadioSelect,
     )
+    contact = forms.ChoiceField(
+        label=_("Bagaimana kami mengabari Anda?"),
+        required=False,
+        choices=[
+            ("email", _("Lewat surel")),
+            ("phone", _("Lewat SMS ke nomor telepon")),
+            ("none", _("Tidak perlu: saya memantau sendiri dengan nomor tiket")),
+        ],
+        widget=forms.RadioSelect,
+    )
     reporter_name = forms.CharField(
         label=_("Nama"),
         required=False,
@@ -139,12 +161,44 @@ class ReportForm(forms.Form):
         choices: list[tuple[str, Any]] = [("", _("Tidak tahu"))]
         choices += [(code, (name_en if english and name_en else name)) for code, name, name_en in categories]
         self.fields["category"].widget.choices = choices
+        self.fields["photos"] = MultiplePhotoField(
+            label=_("Foto"),
+            help_text=_(
+                "Opsional, paling banyak 5 foto (JPEG, PNG atau WebP, masing-masing sampai 10 MB). Foto "
+                "diperkecil dan data di dalam berkasnya dihapus; lokasi foto pertama dapat mengisi titik."
+            ),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        contact = data.get("contact")
+        if contact == "email" and not (data.get("reporter_email") or "").strip():
+            self.add_error("reporter_email", _("Isi alamat surel Anda, atau pilih cara lain."))
+        if contact == "phone" and not (data.get("reporter_phone") or "").strip():
+            self.add_error("reporter_phone", _("Isi nomor telepon Anda, atau pilih cara lain."))
+        return data
 
     def add_service_errors(self, errors: dict[str, str]) -> None:
         """Put each message of InvalidInput next to its field (unknown fields: above the form)."""
         for name, message in errors.items():
             field = self.SERVICE_FIELDS.get(name, name)
             self.add_error(field if field in self.fields else None, message)
+
+    def reporter_input(self) -> ReporterInput:
+        """Who the reporter is and how they hear back, as chosen: only the chosen kanal's address is kept
+        (a field hidden by the page may still hold what was typed before); without a choice, what is given."""
+        data = self.cleaned_data
+        name = data.get("reporter_name") or ""
+        phone = data.get("reporter_phone") or ""
+        email = data.get("reporter_email") or ""
+        contact = data.get("contact")
+        if contact == "none":
+            return ReporterInput()
+        if contact == "email":
+            phone = ""
+        elif contact == "phone":
+            email = ""
+        return ReporterInput(name, phone, email)
 
     def to_new_report(self) -> NewReport:
         data = self.cleaned_data
@@ -158,7 +212,7 @@ class ReportForm(forms.Form):
             category=data["category"] or None,
             visibility=data["visibility"],
             jenis=data["jenis"],
-            reporter=ReporterInput(data["reporter_name"], data["reporter_phone"], data["reporter_email"]),
+            reporter=self.reporter_input(),
         )
 
 

@@ -3,17 +3,26 @@
 from django.urls import include, path
 
 from aduan.web import ask as ask_views
-from aduan.web import auth, casework, queue, views
+from aduan.web import auth, casework, citizen, public, queue, views
 
 app_name = "aduan-web"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("lapor/", views.file_report, name="file"),
+    path("lapor/", citizen.file_report, name="file"),
+    path("lapor/serupa/", citizen.file_similar, name="file-similar"),
+    path("lapor/kategori/", citizen.file_category, name="file-category"),
     path("laporan/", views.find_report, name="find"),
-    path("laporan/<str:ticket>/", views.report_detail, name="report"),
-    path("laporan/<str:ticket>/tanda-terima/", views.receipt, name="receipt"),
-    path("laporan/<str:ticket>/sanggah/", views.dispute, name="dispute"),
+    path("laporan/<str:ticket>/", citizen.report_detail, name="report"),
+    path("laporan/<str:ticket>/tanda-terima/", citizen.receipt, name="receipt"),
+    path("laporan/<str:ticket>/sanggah/", citizen.dispute, name="dispute"),
+    path("laporan/<str:ticket>/nilai/", citizen.review, name="review"),
+    path("laporan/<str:ticket>/nilai/<str:key>/", citizen.review_page, name="review-key"),
+    path("laporan/<str:ticket>/foto/<int:pk>/", citizen.report_photo, name="report-photo"),
+    path("laporan-publik/", public.public_list, name="public-list"),
+    path("peta/", public.public_map, name="public-map"),
+    path("peta/data.json", public.public_map_data, name="public-map-data"),
+    path("kinerja/", public.unit_performance, name="unit-performance"),
     path("laporan/<str:ticket>/jawab/", casework.answer_by_token, name="answer"),
     path("j/<str:key>/", casework.answer_by_key, name="answer-key"),
     path("tanya/", ask_views.ask, name="ask"),

@@ -1,4 +1,7 @@
-"""Server-rendered pages for citizens (file, track) and officers (queue, case, actions).
+"""Server-rendered pages: the home page and ticket look-up, and the officers' (desk, case, actions).
+
+The citizen's report, receipt and case page are in aduan.web.citizen; the public list and map in
+aduan.web.public.
 
 Thin views: parse with a form, call a service, render. Only aduan.services writes.
 """
@@ -17,7 +20,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
@@ -25,17 +27,14 @@ from django.views.decorators.http import require_POST
 from aduan.domain.channels import LABELS as KANAL_LABELS
 from aduan.domain.channels import Kanal
 from aduan.domain.errors import DomainError, InvalidInput
-from aduan.domain.lifecycle import Status
 from aduan.models import Officer, Report
 from aduan.services import access, casework, reports
-from aduan.services.presenters import public_payload
 from aduan.services.reports import NotFound
 from aduan.web import auth, forms, queries
 from aduan.web import casework as casework_pages
 from aduan.web.labels import (
     ACTION_LABELS,
     FACT_LABELS,
-    JENIS_LABELS,
     REJECT_REASON_LABELS,
     STATUS_LABELS,
     label,
@@ -73,105 +72,10 @@ def find_report(request: HttpRequest) -> HttpResponse:
     return render(request, "aduan/home.html", {"form": form})
 
 
-def file_report(request: HttpRequest) -> HttpResponse:
-    form = forms.ReportForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = reports.submit_report(form.to_new_report())
-        except InvalidInput as exc:
-            form.add_service_errors(exc.errors)
-        except DomainError as exc:
-            form.add_error(None, exc.message)
-        else:
-            _remember_receipt(request, result.report.ticket, result.access_token or "")
-            return redirect("aduan-web:receipt", ticket=result.report.ticket)
-    return render(request, "aduan/file.html", {"form": form})
-
-
 def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
     receipts = dict(request.session.get(RECEIPTS_SESSION_KEY, {}))
     receipts[ticket] = token
     request.session[RECEIPTS_SESSION_KEY] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
-
-
-@never_cache
-def receipt(request: HttpRequest, ticket: str) -> HttpResponse:
-    """The ticket, large, and the private link: shown only to the browser that filed the report."""
-    token = request.session.get(RECEIPTS_SESSION_KEY, {}).get(ticket)
-    if not token:
-        return redirect("aduan-web:report", ticket=ticket)
-    try:
-        report = reports.get_report(ticket)
-    except NotFound:
-        return _not_found(request, ticket)
-    path = _with_query(reverse("aduan-web:report", args=[report.ticket]), token=token)
-    context = {
-        "report": report,
-        "private_url": request.build_absolute_uri(path),
-        "public_url": request.build_absolute_uri(reverse("aduan-web:report", args=[report.ticket])),
-        "status_label": label(STATUS_LABELS, report.status),
-    }
-    return render(request, "aduan/receipt.html", context)
-
-
-def report_detail(request: HttpRequest, ticket: str) -> HttpResponse:
-    """The public view of a case; the reporter's private link (?token=) also shows a private one."""
-    try:
-        report = reports.get_report(ticket)
-    except NotFound:
-        return _not_found(request, ticket)
-    token = request.GET.get("token", "")
-    if report.ticket != ticket:  # a typed ticket: show it under its canonical address
-        return redirect(_with_query(reverse("aduan-web:report", args=[report.ticket]), token=token))
-    has_token = reports.check_access_token(report, token)
-    payload = public_payload(report, show_private=has_token)
-    timeline = [
-        {
-            **event,
-            "action_label": label(ACTION_LABELS, event["action"]),
-            "status_label": label(STATUS_LABELS, event["status"]),
-        }
-        for event in payload["timeline"]
-    ]
-    context = {
-        "report": payload,
-        "status_label": label(STATUS_LABELS, payload["status"]),
-        "jenis_label": label(JENIS_LABELS, payload["jenis"]),
-        "timeline": timeline,
-        "hidden": payload["description"] is None,
-        "has_token": has_token,
-        "bad_token": bool(token) and not has_token,
-        # The masked relay: an officer's unanswered questions, answered from the private link.
-        "open_questions": [q for q in casework.questions(report) if not q.answered] if has_token else [],
-        "dispute_form": (
-            forms.DisputeForm(initial={"token": token}, auto_id="id_dispute_%s")
-            if has_token and payload["status"] == Status.SELESAI
-            else None
-        ),
-    }
-    response = render(request, "aduan/report.html", context)
-    if token:
-        add_never_cache_headers(response)
-    return response
-
-
-@require_POST
-def dispute(request: HttpRequest, ticket: str) -> HttpResponse:
-    form = forms.DisputeForm(request.POST)
-    token = request.POST.get("token", "")
-    back = _with_query(reverse("aduan-web:report", args=[ticket]), token=token)
-    if not form.is_valid():
-        messages.error(request, _("Isian sanggahan tidak lengkap."))
-        return redirect(back)
-    try:
-        reports.dispute(ticket, form.cleaned_data["token"], form.cleaned_data["reason"])
-    except NotFound:
-        return _not_found(request, ticket)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("Sanggahan diterima: laporan dibuka kembali."))
-    return redirect(back)
 
 
 # ---------------------------------------------------------------- officers
