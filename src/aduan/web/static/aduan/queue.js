@@ -2,6 +2,15 @@
 // filters (the list fragment carries the URL of its map data). Everything else on the page is htmx.
 (function () {
   "use strict";
+  // Only the filters in use go into the request and the pushed URL: a shorter link to share.
+  document.body.addEventListener("htmx:configRequest", function (event) {
+    if (event.detail.elt.id !== "queue-filters") return;
+    var params = event.detail.parameters;
+    Object.keys(params).forEach(function (name) {
+      if (params[name] === "") delete params[name];
+    });
+  });
+
   var box = document.getElementById("queue-map");
   if (!box) return;
   var JAKARTA = [-6.2, 106.85];
