@@ -259,6 +259,7 @@ def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
         messages.error(request, exc.message)
         return redirect(case_url)
     messages.success(request, _("Berhasil: %(action)s.") % {"action": label(ACTION_LABELS, action)})
-    if updated.holder_id != officer.unit_id and not queries.is_oversight(officer):
+    # The case left the units this officer works for (their own, or a head's subtree): back to the queue.
+    if updated.holder_id not in access.scope_unit_ids(officer) and not queries.is_oversight(officer):
         return HttpResponseRedirect(reverse("aduan-web:queue"))
     return redirect(case_url)
