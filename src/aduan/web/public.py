@@ -12,12 +12,16 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET
@@ -38,6 +42,7 @@ OPEN = "terbuka"
 HIDDEN_BY_DEFAULT = (Status.DITOLAK, Status.DUPLIKAT)
 _CODE = re.compile(r"^[\w.\-]{1,40}$")
 PUBLIC_MAX_AGE = 60
+_PLACEHOLDER = "0000-0000"  # a ticket's shape, to reverse a case's URL once per page
 
 
 class PublicFilterForm(forms.Form):
@@ -144,9 +149,11 @@ def public_list(request: HttpRequest) -> HttpResponse:
         ]
     )
     more = len(rows) > PAGE_SIZE
+    url = reverse("aduan-web:report", args=[_PLACEHOLDER])
     items = [
         {
             **row,
+            "url": url.replace(_PLACEHOLDER, row["ticket"]),
             "snippet": _shorten(row["snippet"], LIST_SNIPPET),
             "status_label": label(STATUS_LABELS, row["status"]),
         }
@@ -231,15 +238,18 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
         .annotate(snippet=Substr("description", 1, MAP_SNIPPET + 1))
         .values_list("ticket", "lat", "lon", "status", "category__name", "snippet")[: MAP_LIMIT + 1]
     )
+    # Resolved once, not per point: reversing a URL and translating a label 2,000 times cost most of the time.
+    url = reverse("aduan-web:report", args=[_PLACEHOLDER])
+    labels = {code: str(text) for code, text in STATUS_LABELS.items()}
     features = [
         {
             "type": "Feature",
             "geometry": {"type": "Point", "coordinates": [round(lon, 6), round(lat, 6)]},
             "properties": {
                 "ticket": ticket,
-                "url": reverse("aduan-web:report", args=[ticket]),
+                "url": url.replace(_PLACEHOLDER, ticket),
                 "status": status,
-                "status_label": str(label(STATUS_LABELS, status)),
+                "status_label": labels.get(status, status),
                 "category": category or "",
                 "snippet": _shorten(snippet, MAP_SNIPPET),
             },
@@ -256,8 +266,20 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_performance(request: HttpRequest) -> HttpResponse:
     """Kinerja unit: each unit's reviews (count, mean stars, share of 4–5 stars), finished and reopened
-    cases. Counts and means only; the figures are computed in three grouped queries and cached briefly."""
+    cases. Counts and means only; the figures are computed in three grouped queries and cached briefly,
+    and their table (some 500 rows) is rendered once per computation and language, not per request."""
     figures = reviews.unit_figures()
+    key = f"aduan:kinerja-table:{get_language()}:{hash(tuple(figures))}"
+    table = cache.get(key)
+    if table is None:
+        table = render_to_string("aduan/_kinerja_table.html", _figures_context(figures))
+        cache.set(key, table, reviews.FIGURES_CACHE_SECONDS)
+    # Safe: our own template's output (autoescaped when it was rendered), kept as a string in the cache.
+    context = {"table": mark_safe(table), "cache_minutes": reviews.FIGURES_CACHE_SECONDS // 60}
+    return _cached_publicly(render(request, "aduan/kinerja.html", context))
+
+
+def _figures_context(figures: list[reviews.UnitFigures]) -> dict[str, Any]:
     rows = [
         {
             "figures": f,
@@ -268,12 +290,10 @@ def unit_performance(request: HttpRequest) -> HttpResponse:
         for f in figures
     ]
     total = reviews.totals(figures)
-    context = {
+    return {
         "rows": rows,
         "total": total,
-        "total_satisfied_percent": round(total.satisfied_share * 100)
-        if total.satisfied_share is not None
-        else None,
-        "cache_minutes": reviews.FIGURES_CACHE_SECONDS // 60,
+        "total_satisfied_percent": (
+            round(total.satisfied_share * 100) if total.satisfied_share is not None else None
+        ),
     }
-    return _cached_publicly(render(request, "aduan/kinerja.html", context))
