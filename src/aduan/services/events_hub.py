@@ -187,6 +187,15 @@ def load(ids: Iterable[int]) -> list[LiveEvent]:
     return _rendered(ReportEvent.objects.filter(id__in=list(ids)))
 
 
+def poll(
+    after: int, holes: Collection[int], watched: frozenset[str]
+) -> tuple[list[tuple[int, str]], list[LiveEvent]]:
+    """One poll in one thread hop: the new rows, and those of them on the ``watched`` cases rendered."""
+    rows = new_rows(after, holes)
+    wanted = [event_id for event_id, ticket in rows if ticket in watched]
+    return rows, load(wanted) if wanted else []
+
+
 # ---------------------------------------------------------------- one stream's queue
 
 
@@ -414,7 +423,8 @@ class Hub:
         for hole, since in list(self.holes.items()):
             if now - since > HOLE_TTL:
                 del self.holes[hole]
-        rows = await self.run_db(new_rows, self.last_seen, list(self.holes))
+        watched = frozenset(self.subscribers)
+        rows, rendered = await self.run_db(poll, self.last_seen, list(self.holes), watched)
         if not rows:
             return False
         seen = {event_id for event_id, _ in rows}
@@ -429,13 +439,15 @@ class Hub:
                 for old in sorted(self.holes)[: len(self.holes) - HOLES_KEPT]:
                     del self.holes[old]
             self.last_seen = top
-        # Decided only now, after the rows are known committed: a stream that subscribes from here on
-        # reads these events in its own backlog.
-        wanted = [event_id for event_id, ticket in rows if ticket in self.subscribers]
-        if wanted:
-            for event in await self.run_db(load, wanted):
-                for subscription in list(self.subscribers.get(event.ticket, ())):
-                    subscription.push(event)
+        # Who gets a row is decided only now, once it is known committed: a stream that subscribes from
+        # here on reads it in its own backlog; one that subscribed while the query ran may not have, so
+        # rows of cases that became watched meanwhile are rendered in a second hop.
+        late = [e for e, ticket in rows if ticket in self.subscribers and ticket not in watched]
+        if late:
+            rendered = sorted([*rendered, *await self.run_db(load, late)], key=lambda event: event.id)
+        for event in rendered:
+            for subscription in list(self.subscribers.get(event.ticket, ())):
+                subscription.push(event)
         return len(rows) >= BATCH
 
     async def _listen(self) -> None:
