@@ -1,0 +1,1 @@
+"""Browser tests: officers' pages driven in headless Chromium through Playwright."""
