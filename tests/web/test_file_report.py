@@ -363,6 +363,9 @@ def test_ini_masalah_saya_juga_follows_the_case_without_a_new_report(client) -> 
     client.post("/lapor/", data)  # the same person again: no second note, no second follower
     assert case.events.count() == events + 1
     assert case.followers.count() == 1
+    public_page = text(client.get(f"/laporan/{case.ticket}/"))
+    assert "1 warga lain mengalami masalah yang sama" in public_page
+    assert "tetangga@example.id" not in public_page
 
 
 def test_following_a_private_or_closed_case_or_with_a_bad_address_is_refused(client) -> None:

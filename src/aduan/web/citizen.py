@@ -357,6 +357,8 @@ def report_detail(request: HttpRequest, ticket: str) -> HttpResponse:
         # The masked relay: an officer's unanswered questions, answered from the private link.
         "open_questions": [q for q in casework.questions(report) if not q.answered] if has_token else [],
         "photos": None if hidden else _photos(report, token if has_token else ""),
+        # "Ini masalah saya juga": how many residents chose to follow this case instead of filing again.
+        "also_reported": report.events.filter(action="comment", data__also_reported=True).count(),
         "token": token if has_token else "",
         **_closing(report, token, has_token),
     }
