@@ -111,7 +111,9 @@ def log_in(page: Any, officer: Officer) -> None:
 def open_action(page: Any, ticket: str, action: str) -> Any:
     """The form of one action on the case page, unfolded (every action but accept sits in <details>)."""
     form = page.locator(f"form[action='/petugas/laporan/{ticket}/{action}/']")
-    summary = page.locator(f"details:has(form[action='/petugas/laporan/{ticket}/{action}/']) > summary")
+    summary = page.locator(
+        f"details:not([open]):has(form[action='/petugas/laporan/{ticket}/{action}/']) > summary"
+    )
     if summary.count():
         summary.click()
     expect(form).to_be_visible()
