@@ -66,7 +66,7 @@ class Problems:
 
     items: list[str] = field(default_factory=list)
 
-    def watch(self, page: Any, host: str) -> None:
+    def watch(self, page: Any, host: str, *, stream: bool = False) -> None:
         page.on("pageerror", lambda error: self.items.append(f"script error: {error}"))
         page.on(
             "console",
@@ -86,7 +86,7 @@ class Problems:
         )
 
         def only_here(route: Any) -> None:
-            if STREAM.search(route.request.url):
+            if not stream and STREAM.search(route.request.url):
                 # The case's event stream is served by the ASGI app (aduan.asgi, api/stream.py) beside
                 # Django, which the WSGI live server does not run: answered "204 No Content", which
                 # tells EventSource to stop without retrying, instead of a 404 from Django.
@@ -120,19 +120,21 @@ def site(live_server: Any, committed_master_data: None, settings: Any, tmp_path:
 
 @pytest.fixture
 def new_page(browser: Any, site: str) -> Iterator[Callable[..., Any]]:
-    """``new_page(phone=False)``: a page in a fresh browser context (its own cookies: one officer each).
+    """``new_page(phone=False, base_url=None)``: a page in a fresh browser context (its own cookies: one
+    officer each).
 
     At the end every page must have had no script error, no failed request and no request off the site."""
     contexts: list[Any] = []
     problems = Problems()
     host = urlsplit(site).hostname
 
-    def make(*, phone: bool = False) -> Any:
-        context = browser.new_context(base_url=site, locale="id-ID", **(PHONE if phone else {}))
+    def make(*, phone: bool = False, base_url: str | None = None) -> Any:
+        """``base_url``: another server of this test (``asgi_site``), whose live stream is then real."""
+        context = browser.new_context(base_url=base_url or site, locale="id-ID", **(PHONE if phone else {}))
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
-        problems.watch(page, host)
+        problems.watch(page, urlsplit(base_url).hostname if base_url else host, stream=base_url is not None)
         return page
 
     yield make
@@ -140,3 +142,41 @@ def new_page(browser: Any, site: str) -> Iterator[Callable[..., Any]]:
         context.close()
     if problems.items:
         pytest.fail("the browser saw problems:\n" + "\n".join(problems.items))
+
+
+@pytest.fixture
+def asgi_site(site: str, settings: Any) -> Iterator[str]:
+    """uvicorn serving ``aduan.asgi:application`` (Django and the live stream) on a free port, in a thread
+    of this process so that it uses the test database, as tests/api/test_stream.py does; static files
+    through Django's ASGI static handler (WhiteNoise only serves ``collectstatic``'s folder)."""
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+
+    from aduan.asgi import application
+
+    settings.ADUAN_SSE_POLL = 0.05
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(application),
+        host="127.0.0.1",
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:  # a bounded poll for the server's start, not a wait for the test's result
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=15)
+    assert not thread.is_alive(), "uvicorn did not stop"
