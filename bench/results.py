@@ -25,8 +25,16 @@ class Goal:
     max_mean_us: float | None = None
 
     min_batch_rate: float | None = None  # texts per second in one batch (classifier)
+    min_streams: int | None = None  # open SSE streams on one worker
+    max_to_all_ms: float | None = None  # until the last of them has an event
 
     def met_by(self, figures: dict[str, Any]) -> bool:
+        if self.min_streams is not None:
+            return bool(
+                figures["streams_open"] >= self.min_streams
+                and figures["missed"] == 0
+                and (figures["time_to_all_ms"]["max"] or float("inf")) <= (self.max_to_all_ms or float("inf"))
+            )
         if self.min_batch_rate is not None:
             return bool(
                 figures["batch_texts_per_s"] >= self.min_batch_rate
@@ -43,6 +51,7 @@ class Goal:
 INTAKE_GOAL = Goal("≥300/s, p99 <100 ms (PostgreSQL)", 300, 100)
 GET_GOAL = Goal("≥2,000/s, p99 <20 ms", 2000, 20)
 LOCATE_GOAL = Goal("≤50 µs mean", max_mean_us=50)
+SSE_GOAL = Goal("≥5,000 streams per worker, event to all <1 s", min_streams=5000, max_to_all_ms=1000)
 CLASSIFY_GOAL = Goal("≥20,000 texts/s batched, ≤1 ms one", max_mean_us=1000, min_batch_rate=20_000)
 
 
@@ -121,6 +130,15 @@ def _cells(record: dict[str, Any]) -> dict[str, str]:
             "rate / mean": f"{figures['batch_texts_per_s']:,}/s, one {figures['single_mean_us']} µs",
             "p99": f"{figures['single_p99_us']} µs",
         }
+    if record["benchmark"] == "sse":
+        latency, to_all, rss = figures["latency_ms"], figures["time_to_all_ms"], figures["server_rss_mb"]
+        return cells | {
+            "rate / mean": f"{figures['streams_open']:,} streams",
+            "p50": f"{latency['p50']} ms",
+            "p99": f"{latency['p99']} ms",
+            "non-2xx/err": f"{figures['missed']} missed",
+            "rows vs 201s": f"all within {to_all['max']} ms; RSS {rss['before']}→{rss['streams_open']} MB",
+        }
     if record["benchmark"] == "locate":
         return cells | {"rate / mean": f"{figures['mean_us']} µs", "p99": f"{figures['p99_us']} µs"}
     latency = figures["latency_ms"]
@@ -149,5 +167,6 @@ def saved_records() -> list[dict[str, Any]]:
     """The records in bench/results, in the order a full run writes them."""
     order = [f"{b}-{d}-w{w}" for d in ("sqlite", "postgresql") for w in (1, 2) for b in ("intake", "get")]
     order.append("locate")
+    order += [f"sse-{d}-{s}" for d in ("sqlite", "postgresql") for s in ("one", "spread", "one-notify")]
     paths = {path.stem: path for path in RESULTS_DIR.glob("*.json")}
     return [json.loads(paths[name].read_text(encoding="utf-8")) for name in order if name in paths]

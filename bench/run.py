@@ -37,6 +37,7 @@ import cpu
 import loadgen
 import results
 import servers
+import sse
 from classify import bench_classify
 from loadgen import LoadShape
 from locate import BOUNDARIES, bench_locate
@@ -55,6 +56,7 @@ GOALS = {
     "get": results.GET_GOAL,
     "locate": results.LOCATE_GOAL,
     "classify": results.CLASSIFY_GOAL,
+    "sse": results.SSE_GOAL,
 }
 
 
@@ -94,10 +96,10 @@ def valid_categories(data: Path | None) -> list[str]:
 
 def databases(stack: contextlib.ExitStack) -> Iterator[Database]:
     """SQLite in a temp dir, then PostgreSQL when it can be reached."""
-    if wanted("intake-sqlite") or wanted("get-sqlite"):
+    if wanted("intake-sqlite") or wanted("get-sqlite") or wanted("sse-sqlite"):
         var_dir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="aduan-bench-sqlite-")))
         yield servers.sqlite_database(var_dir)
-    if not (wanted("intake-postgresql") or wanted("get-postgresql")):
+    if not (wanted("intake-postgresql") or wanted("get-postgresql") or wanted("sse-postgresql")):
         return
     url, reason = servers.postgres_url()
     if url is not None:
@@ -160,7 +162,7 @@ class Session:
         self.data = data
         self.work = work
         self.categories = valid_categories(data)
-        self.machine = results.machine_info(wrk=loadgen.wrk_version(wrk))
+        self.machine = results.machine_info(wrk=loadgen.wrk_version(wrk) if wrk else "not used")
         self.records: list[dict[str, Any]] = []
 
     def record(
@@ -262,6 +264,12 @@ class Session:
                         getattr(self, run)(target)
         finally:
             counter.close()
+        for scenario in sse.scenarios(database):
+            if wanted(scenario.name):
+                sse.measure(scenario, database, self.work, self.record_sse)
+
+    def record_sse(self, name: str, parameters: dict[str, Any], figures: dict[str, Any]) -> None:
+        self.record(name, "sse", parameters, figures)
 
     def locate(self) -> None:
         if self.data is None or not (self.data / BOUNDARIES).is_file():
@@ -303,7 +311,8 @@ def main() -> int:
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     shape = load_shape()
-    wrk = loadgen.ensure_wrk()
+    uses_wrk = any(wanted(f"{run}-{db}") for run in ("intake", "get") for db in ("sqlite", "postgresql"))
+    wrk = loadgen.ensure_wrk() if uses_wrk else ""
     data = shared_data()
     try:
         with contextlib.ExitStack() as stack:
