@@ -48,8 +48,8 @@ def photo_file(folder: Path) -> Path:
 
 def test_a_resident_files_a_report_with_a_photo_and_a_pin_on_a_phone(
     new_page: Callable[..., Any],
-    sudin: Unit,
-    tmp_path: Path,  # noqa: F811
+    sudin: Unit,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
 ) -> None:
     page = new_page(phone=True)
     page.goto("/lapor/")
@@ -160,8 +160,8 @@ def finished_case(folder: Path) -> tuple[Report, str]:
 
 def test_the_reporter_rates_the_finished_case_once(
     new_page: Callable[..., Any],
-    sudin: Unit,
-    tmp_path: Path,  # noqa: F811
+    sudin: Unit,  # noqa: F811  (the fixture imported above)
+    tmp_path: Path,
 ) -> None:
     report, token = finished_case(tmp_path)
     ticket = report.ticket
