@@ -141,6 +141,13 @@ def _cells(record: dict[str, Any]) -> dict[str, str]:
         }
     if record["benchmark"] == "locate":
         return cells | {"rate / mean": f"{figures['mean_us']} µs", "p99": f"{figures['p99_us']} µs"}
+    if record["benchmark"] == "queue":
+        slowest = figures["scenarios"][figures["slowest_scenario"]]
+        return cells | {
+            "rate / mean": f"{len(figures['scenarios'])} requests, SQL p50 ≤{slowest['sql_ms']['p50']} ms",
+            "p99": f"SQL {figures['max_sql_p99_ms']} ms",
+            "rows vs 201s": f"slowest: {figures['slowest_scenario']}",
+        }
     latency = figures["latency_ms"]
     return cells | {
         "rate / mean": f"{figures['requests_per_s']:,.0f}/s",
@@ -167,6 +174,7 @@ def saved_records() -> list[dict[str, Any]]:
     """The records in bench/results, in the order a full run writes them."""
     order = [f"{b}-{d}-w{w}" for d in ("sqlite", "postgresql") for w in (1, 2) for b in ("intake", "get")]
     order.append("locate")
+    order += [f"queue-{d}{i}" for i in ("", "-index") for d in ("sqlite", "postgresql")]
     order += [f"sse-{d}-{s}" for d in ("sqlite", "postgresql") for s in ("one", "spread", "one-notify")]
     paths = {path.stem: path for path in RESULTS_DIR.glob("*.json")}
     return [json.loads(paths[name].read_text(encoding="utf-8")) for name in order if name in paths]

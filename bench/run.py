@@ -10,7 +10,8 @@ unreachable or when the variable is set to ""), the harness migrates, loads the 
 - get: `GET /api/v1/reports/{ticket}` rotating over 200 reports created just before.
 
 Then, in process, it times aduan.domain.geo.KelurahanIndex.locate over 100,000 points, and the text
-classifier (trained on the seed set) on single texts and on a batch of 20,000.
+classifier (trained on the seed set) on single texts and on a batch of 20,000, and the officers' queue
+over 100,000 cases on each database (bench/queue_page.py: the SQL of each queue request, p50/p99).
 Every run writes bench/results/<name>.json and the closing table compares them with the goals.
 
 Environment: ADUAN_BENCH_SECONDS (measured seconds per run, default 10), ADUAN_BENCH_WARMUP
@@ -35,6 +36,7 @@ from urllib.parse import urlsplit
 
 import cpu
 import loadgen
+import queue_page
 import results
 import servers
 import sse
@@ -56,6 +58,7 @@ GOALS = {
     "get": results.GET_GOAL,
     "locate": results.LOCATE_GOAL,
     "classify": results.CLASSIFY_GOAL,
+    "queue": queue_page.GOAL,
     "sse": results.SSE_GOAL,
 }
 
@@ -284,6 +287,14 @@ class Session:
         }
         self.record("locate", "locate", parameters, figures)
 
+    def queue(self, stack: contextlib.ExitStack) -> None:
+        """The officers' queue over 100,000 cases, in process on each database (bench/queue_page.py)."""
+        for database in queue_page.databases(stack, wanted):
+            name = queue_page.result_name(database.name)
+            print(f"bench: {name}: {queue_page.REPORTS:,} reports, then the queue's requests", flush=True)
+            figures = queue_page.run_child(database, self.data)
+            self.record(name, "queue", queue_page.parameters(database, self.data), figures)
+
     def classify(self) -> None:
         print("bench: classify: train on the seed set, then single texts and a batch of 20,000", flush=True)
         self.record("classify", "classify", {"batch_texts": 20_000, "single_texts": 2_000}, bench_classify())
@@ -326,6 +337,8 @@ def main() -> int:
                 session.locate()
             if wanted("classify"):
                 session.classify()
+            if wanted("queue"):
+                session.queue(stack)
     except KeyboardInterrupt:
         print("\nbench: interrupted; servers stopped and temp dirs removed.", file=sys.stderr)
         return 130
