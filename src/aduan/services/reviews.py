@@ -182,7 +182,7 @@ def unit_figures(unit: Unit | None = None) -> list[UnitFigures]:
     """Review count, mean stars, share of 4–5 stars, finished and reopened cases per unit: for one unit,
     or every unit that has any (most reviewed first). No personal data: counts and means only.
 
-    Three grouped queries whatever the number of units; the full list is cached for a few minutes and
+    Four queries whatever the number of units; the full list is cached for a few minutes and
     dropped when a review or a dispute comes in through this module."""
     if unit is None:
         cached = cache.get(_FIGURES_CACHE_KEY)

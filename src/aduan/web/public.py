@@ -266,7 +266,7 @@ def public_map_data(request: HttpRequest) -> HttpResponse:
 @require_GET
 def unit_performance(request: HttpRequest) -> HttpResponse:
     """Kinerja unit: each unit's reviews (count, mean stars, share of 4–5 stars), finished and reopened
-    cases. Counts and means only; the figures are computed in three grouped queries and cached briefly,
+    cases. Counts and means only; the figures take four queries (services.reviews) and are cached briefly,
     and their table (some 500 rows) is rendered once per computation and language, not per request."""
     figures = reviews.unit_figures()
     key = f"aduan:kinerja-table:{get_language()}:{hash(tuple(figures))}"
