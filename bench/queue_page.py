@@ -4,6 +4,8 @@
     .venv/bin/python bench/queue_page.py --explain    # also prints the plan of each request's slowest query
     ADUAN_BENCH_POSTGRES= .venv/bin/python bench/queue_page.py                 # SQLite only
     ADUAN_BENCH_QUEUE_INDEX='CREATE INDEX …' .venv/bin/python bench/queue_page.py  # try an index first
+    ADUAN_BENCH_QUEUE_INDEX_POSTGRESQL='CREATE …; CREATE …'   # statements for PostgreSQL only
+    ADUAN_BENCH_ONLY=queue-postgresql .venv/bin/python bench/queue_page.py     # one database
     ADUAN_BENCH_QUEUE_ANALYZE=0 .venv/bin/python bench/queue_page.py  # no planner statistics
 
 `make bench` runs it too (ADUAN_BENCH_ONLY=queue selects it). For each database a child process
@@ -128,8 +130,9 @@ def main() -> int:
 
     data = BENCH.parent.parent / "shared" / "data"
     shared = data.resolve() if (data / "agencies.csv").is_file() else None
+    only = [part.strip() for part in os.environ.get("ADUAN_BENCH_ONLY", "").split(",") if part.strip()]
     with contextlib.ExitStack() as stack:
-        for database in databases(stack):
+        for database in databases(stack, lambda name: not only or any(name.startswith(o) for o in only)):
             figures = run_child(database, shared, args.explain)
             record = {
                 "benchmark": "queue",
@@ -148,7 +151,15 @@ def main() -> int:
 
 def result_name(database: str) -> str:
     """queue-sqlite, queue-postgresql; with an index under trial, queue-sqlite-index and so on."""
-    return f"queue-{database}" + ("-index" if os.environ.get("ADUAN_BENCH_QUEUE_INDEX") else "")
+    return f"queue-{database}" + ("-index" if _trial_indexes() else "")
+
+
+def _trial_indexes(vendor: str = "postgresql") -> list[str]:
+    """The statements of ADUAN_BENCH_QUEUE_INDEX (any database) and ADUAN_BENCH_QUEUE_INDEX_POSTGRESQL."""
+    statements = os.environ.get("ADUAN_BENCH_QUEUE_INDEX", "")
+    if vendor == "postgresql":
+        statements += ";" + os.environ.get("ADUAN_BENCH_QUEUE_INDEX_POSTGRESQL", "")
+    return [sql.strip() for sql in statements.split(";") if sql.strip()]
 
 
 def databases(
@@ -191,7 +202,7 @@ def parameters(database: Any, shared_data: Path | None) -> dict[str, Any]:
         "seed": SEED,
         "heavy_unit_cases": list(HEAVY_UNIT_CASES),
         "shared_data": str(shared_data) if shared_data else None,
-        "extra_index": os.environ.get("ADUAN_BENCH_QUEUE_INDEX", ""),
+        "extra_index": _trial_indexes(database.name),
         "analyze": os.environ.get("ADUAN_BENCH_QUEUE_ANALYZE", "1") != "0",
         "how": "Django test client in process; SQL timed per query with a database execute wrapper",
     }
@@ -237,10 +248,9 @@ def child(shared_data: Path | None, explain: bool) -> dict[str, Any]:
     started = time.perf_counter()
     call_command("migrate", verbosity=0, interactive=False)
     call_command("setup", *(["--data", str(shared_data)] if shared_data else []), verbosity=0)
-    extra_index = os.environ.get("ADUAN_BENCH_QUEUE_INDEX", "")
-    if extra_index:
+    for statement in _trial_indexes(connection.vendor):
         with connection.cursor() as cursor:
-            cursor.execute(extra_index)
+            cursor.execute(statement)
     prepared = time.perf_counter()
     data = generate(REPORTS, random.Random(SEED))
     loaded = time.perf_counter()
