@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 import httpx
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection
 from django.utils import timezone
 
 from aduan.channels.base import PayloadError
@@ -24,6 +24,13 @@ SWEEP_INTERVAL_S = 60.0
 SWEEP_BUDGET_S = 20.0
 _SWEEP = "@sweep"  # its slot in the Poller, beside the kanal names
 
+# SQLite plans from the statistics ANALYZE leaves, and Django never runs it: without them a queue filtered
+# by category reads that category's cases city-wide instead of the unit's (docs/benchmarks.md). SQLite's
+# advice is `PRAGMA optimize` every few hours on a long-lived connection, bounded by analysis_limit.
+# PostgreSQL's autovacuum keeps its own statistics.
+OPTIMIZE_INTERVAL_S = 6 * 3600.0
+_OPTIMIZE = "@optimize"
+
 
 @dataclass
 class Tick:
@@ -33,6 +40,7 @@ class Tick:
     sent: int = 0
     polled: dict[str, int] = field(default_factory=dict)
     swept: deadlines.SweepResult | None = None
+    optimized: bool = False
 
 
 @dataclass
@@ -77,4 +85,21 @@ def tick(
             result.swept = deadlines.sweep(now, budget_s=SWEEP_BUDGET_S)
         except DatabaseError as error:  # logged; the next minute's sweep does what this one did not
             log.warning("deadline sweep failed: %s", error)
+    if poller is not None and poller.due(_OPTIMIZE, OPTIMIZE_INTERVAL_S, now):
+        result.optimized = optimize_statistics()
     return result
+
+
+def optimize_statistics() -> bool:
+    """Refresh SQLite's planner statistics where they are missing or stale; True if it ran (on SQLite)."""
+    if connection.vendor != "sqlite":
+        return False
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA analysis_limit=1000")
+            # 0x10002: every table, also those this connection has not used yet (a worker's first round).
+            cursor.execute("PRAGMA optimize=0x10002")
+    except DatabaseError as error:  # busy or read-only: the statistics wait for the next interval
+        log.warning("PRAGMA optimize failed: %s", error)
+        return False
+    return True
