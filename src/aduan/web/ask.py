@@ -25,6 +25,7 @@ from aduan.models import Article, Officer, Question
 from aduan.services import knowledge, ratelimit, reports
 from aduan.services.reports import NotFound, ReporterInput
 from aduan.web import queries
+from aduan.web.pages import forbidden, not_found
 from aduan.web.views import RECEIPTS_KEPT, RECEIPTS_SESSION_KEY
 
 # The questions this browser asked, with their tokens, so that only the asker sees and forwards them.
@@ -239,18 +240,14 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- officers
 
 
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "aduan/403.html", {"message": message}, status=403)
-
-
 def _outreach_officer(request: HttpRequest) -> Officer | HttpResponse:
     try:
         officer = reports.officer_of(request.user)
     except DomainError as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     if request.user.is_superuser or officer.role == Officer.Role.ADMIN or queries.is_oversight(officer):
         return officer
-    return _forbidden(request, _("Angka pertanyaan warga hanya untuk Biro Pemerintahan dan admin."))
+    return forbidden(request, _("Angka pertanyaan warga hanya untuk Biro Pemerintahan dan admin."))
 
 
 @login_required
@@ -324,9 +321,9 @@ def publish(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return render(request, "aduan/404.html", {"ticket": ticket}, status=404)
+        return not_found(request, ticket)
     if not knowledge.may_publish(request.user, report):
-        return _forbidden(
+        return forbidden(
             request, _("Hanya petugas unit atau perangkat daerah pemegang laporan yang dapat menerbitkannya.")
         )
     refusal = knowledge.publishable(report)

@@ -27,6 +27,7 @@ from aduan.services import access, casework, reports
 from aduan.services.reports import NotFound
 from aduan.web import forms
 from aduan.web.labels import ACTION_BUTTONS, ACTION_LABELS, JENIS_LABELS, STATUS_LABELS, label
+from aduan.web.pages import forbidden, not_found
 
 # Event facts that could point at the person behind a private report (a tweet's or an e-mail's id).
 PRIVATE_FACT_KEYS = frozenset({"external_id"})
@@ -48,10 +49,6 @@ def _officer(request: HttpRequest) -> Officer | HttpResponse:
     from aduan.web import views  # the officer pages share one gate (log-in, unit, TOTP step)
 
     return views._officer(request)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "aduan/403.html", {"message": message}, status=403)
 
 
 # ---------------------------------------------------------------- the case page
@@ -176,7 +173,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     if attachment is None or not attachment.content_type.startswith("image/"):
         raise Http404
     if not access.can_view(officer, attachment.report):
-        return _forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
+        return forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
     try:
         handle = attachment.file.open("rb")
     except (FileNotFoundError, ValueError):
@@ -196,7 +193,7 @@ def _validation_officer(request: HttpRequest) -> Officer | HttpResponse:
     if isinstance(officer, HttpResponse):
         return officer
     if not access.may_validate(officer):
-        return _forbidden(
+        return forbidden(
             request,
             _("Antrean validasi untuk validator, kepala, dan admin Biro Pemerintahan."),
         )
@@ -279,7 +276,7 @@ def answer_by_key(request: HttpRequest, key: str) -> HttpResponse:
     try:
         report, question = casework.question_by_key(key)
     except NotFound:
-        return render(request, "aduan/404.html", {"ticket": ""}, status=404)
+        return not_found(request)
     here = reverse("aduan-web:answer-key", args=[key])
     if request.method == "POST":
         form = forms.AnswerForm(request.POST)
@@ -304,9 +301,9 @@ def answer_by_token(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return render(request, "aduan/404.html", {"ticket": ticket}, status=404)
+        return not_found(request, ticket)
     if not reports.check_access_token(report, token):
-        return _forbidden(request, _("Tautan pribadi tidak valid untuk laporan ini."))
+        return forbidden(request, _("Tautan pribadi tidak valid untuk laporan ini."))
     here = reverse("aduan-web:answer", args=[report.ticket])
     questions = casework.questions(report)
     form = forms.AnswerForm(request.POST or None, initial={"token": token})

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms as django_forms
 from django.conf import settings
@@ -33,24 +32,12 @@ from aduan.services.presenters import public_payload
 from aduan.services.reports import NotFound
 from aduan.web import forms, live
 from aduan.web.labels import ACTION_LABELS, JENIS_LABELS, STATUS_LABELS, label
+from aduan.web.pages import forbidden, not_found, with_query
 from aduan.web.views import RECEIPTS_KEPT, RECEIPTS_SESSION_KEY
 
 # The cases this browser chose to follow ("ini masalah saya juga"), with the kanal it will hear on.
 FOLLOWING_SESSION_KEY = "aduan_following"
 SIMILAR_SNIPPET = 160
-
-
-def _not_found(request: HttpRequest, ticket: str = "") -> HttpResponse:
-    return render(request, "aduan/404.html", {"ticket": ticket}, status=404)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "aduan/403.html", {"message": message}, status=403)
-
-
-def _with_query(url: str, **params: str) -> str:
-    params = {k: v for k, v in params.items() if v}
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
@@ -246,7 +233,7 @@ def receipt(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     public_url = request.build_absolute_uri(reverse("aduan-web:report", args=[report.ticket]))
     context: dict[str, Any] = {
         "report": report,
@@ -261,7 +248,7 @@ def receipt(request: HttpRequest, ticket: str) -> HttpResponse:
         )
         context.update(
             {
-                "private_url": _with_query(public_url, token=token),
+                "private_url": with_query(public_url, token=token),
                 "photo_count": report.attachments.filter(kind=Attachment.Kind.REPORT).count(),
                 "point_from_photo": report.lat is not None
                 and bool(photo_points)
@@ -302,7 +289,7 @@ def _photos(report: Report, token: str) -> dict[str, list[dict[str, Any]]]:
     for pk, kind in (
         report.attachments.filter(content_type__startswith="image/").order_by("id").values_list("pk", "kind")
     ):
-        url = _with_query(reverse("aduan-web:report-photo", args=[report.ticket, pk]), **query)
+        url = with_query(reverse("aduan-web:report-photo", args=[report.ticket, pk]), **query)
         groups.setdefault(kind, []).append({"pk": pk, "url": url})
     return groups
 
@@ -329,10 +316,10 @@ def report_detail(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     token = request.GET.get("token", "")
     if report.ticket != ticket:  # a typed ticket: show it under its canonical address
-        return redirect(_with_query(reverse("aduan-web:report", args=[report.ticket]), token=token))
+        return redirect(with_query(reverse("aduan-web:report", args=[report.ticket]), token=token))
     has_token = reports.check_access_token(report, token)
     payload = public_payload(report, show_private=has_token)
     timeline = [
@@ -373,7 +360,7 @@ def _back(ticket: str, token: str) -> str:
     canonical = normalize_ticket(ticket) or ticket
     if token and outbox.review_key_matches(canonical, token):
         return outbox.review_path(canonical)
-    return _with_query(reverse("aduan-web:report", args=[canonical]), token=token)
+    return with_query(reverse("aduan-web:report", args=[canonical]), token=token)
 
 
 @require_POST
@@ -387,7 +374,7 @@ def dispute(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         reviews.dispute(ticket, form.cleaned_data["token"], form.cleaned_data["reason"])
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     except DomainError as exc:
         messages.error(request, exc.message)
     else:
@@ -409,7 +396,7 @@ def review(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         reviews.submit_review(ticket, token, form.cleaned_data["stars"], form.cleaned_data["comment"])
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     except InvalidInput as exc:
         for message in exc.errors.values():
             messages.error(request, message)
@@ -428,9 +415,9 @@ def review_page(request: HttpRequest, ticket: str, key: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     if not outbox.review_key_matches(report.ticket, key):
-        return _forbidden(request, _("Tautan penilaian tidak valid untuk laporan ini."))
+        return forbidden(request, _("Tautan penilaian tidak valid untuk laporan ini."))
     if report.ticket != ticket:
         return redirect(outbox.review_path(report.ticket))
     followup = (

@@ -12,7 +12,6 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -39,23 +38,11 @@ from aduan.web.labels import (
     STATUS_LABELS,
     label,
 )
+from aduan.web.pages import forbidden, not_found, with_query
 
 # The private links of the reports this browser filed, kept in its session for the receipt page only.
 RECEIPTS_SESSION_KEY = "aduan_receipts"
 RECEIPTS_KEPT = 5
-
-
-def _not_found(request: HttpRequest, ticket: str = "") -> HttpResponse:
-    return render(request, "aduan/404.html", {"ticket": ticket}, status=404)
-
-
-def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
-    return render(request, "aduan/403.html", {"message": message}, status=403)
-
-
-def _with_query(url: str, **params: str) -> str:
-    params = {k: v for k, v in params.items() if v}
-    return f"{url}?{urlencode(params)}" if params else url
 
 
 # ---------------------------------------------------------------- citizens
@@ -94,7 +81,7 @@ def _officer(request: HttpRequest) -> Officer | HttpResponse:
     try:
         officer = reports.officer_of(request.user)
     except DomainError as exc:
-        return _forbidden(request, exc.message)
+        return forbidden(request, exc.message)
     return auth.otp_gate(request, officer) or officer
 
 
@@ -136,14 +123,14 @@ def desk_receipt(request: HttpRequest, ticket: str) -> HttpResponse:
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     token = request.session.get(RECEIPTS_SESSION_KEY, {}).get(report.ticket, "")
     public_url = request.build_absolute_uri(reverse("aduan-web:report", args=[report.ticket]))
     context = {
         "report": report,
         "officer": officer,
         "public_url": public_url,
-        "private_url": _with_query(public_url, token=token) if token else "",
+        "private_url": with_query(public_url, token=token) if token else "",
         "status_label": label(STATUS_LABELS, report.status),
         "kanal_label": KANAL_LABELS.get(Kanal(report.channel), report.channel),
     }
@@ -196,9 +183,9 @@ def _load_case(request: HttpRequest, ticket: str) -> tuple[Officer, Report] | Ht
     try:
         report = reports.get_report(ticket)
     except NotFound:
-        return _not_found(request, ticket)
+        return not_found(request, ticket)
     if not access.can_view(officer, report):
-        return _forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
+        return forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
     return officer, report
 
 
@@ -237,7 +224,7 @@ def case(request: HttpRequest, ticket: str) -> HttpResponse:
 def act(request: HttpRequest, ticket: str, action: str) -> HttpResponse:
     spec = ACTIONS.get(action)
     if spec is None:
-        return _not_found(request)
+        return not_found(request)
     loaded = _load_case(request, ticket)
     if isinstance(loaded, HttpResponse):
         return loaded
