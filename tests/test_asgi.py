@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 
 import httpx
 
@@ -26,3 +27,32 @@ def test_a_report_filed_and_followed_through_the_asgi_application(committed_mast
     assert created.status_code == 201, created.text
     assert followed.status_code == 200 and followed.json()["ticket"] == created.json()["ticket"]
     assert page.status_code == 200 and "Laporkan masalah" in page.text
+
+
+async def _start_and_stop() -> list[str]:
+    """The ASGI lifespan as a server drives it: startup, then shutdown."""
+    messages = iter([{"type": "lifespan.startup"}, {"type": "lifespan.shutdown"}])
+    sent: list[str] = []
+
+    async def receive() -> dict[str, str]:
+        return next(messages)
+
+    async def send(message: dict[str, str]) -> None:
+        sent.append(message["type"])
+
+    await application({"type": "lifespan", "asgi": {"version": "3.0"}}, receive, send)
+    return sent
+
+
+def test_startup_loads_the_shared_models_and_freezes_the_heap(committed_master_data: None) -> None:
+    from aduan.domain import gazetteer
+
+    gc.unfreeze()
+    try:
+        assert asyncio.run(_start_and_stop()) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
+        # Loaded at startup and then out of the collector's passes (gc.get_objects lists what it walks).
+        shared = gazetteer.default_gazetteer()
+        assert gc.get_freeze_count() > 0
+        assert not any(tracked is shared for tracked in gc.get_objects())
+    finally:
+        gc.unfreeze()

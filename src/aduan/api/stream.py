@@ -180,8 +180,11 @@ async def _stream(
 # ---------------------------------------------------------------- server shutdown
 
 
-async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
-    """ASGI lifespan: at startup, end the streams as soon as the server is told to stop.
+async def lifespan(
+    scope: Scope, receive: Receive, send: Send, on_startup: Callable[[], Awaitable[None]] | None = None
+) -> None:
+    """ASGI lifespan: at startup, run ``on_startup`` and end the streams as soon as the server is told to
+    stop.
 
     uvicorn waits for open responses before it sends lifespan.shutdown, and a stream never ends by
     itself, so waiting for that message would keep a stopping server up forever. Its signal handlers
@@ -191,6 +194,8 @@ async def lifespan(scope: Scope, receive: Receive, send: Send) -> None:
         message = await receive()
         if message["type"] == "lifespan.startup":
             _hook_signals(loop)
+            if on_startup is not None:
+                await on_startup()
             await send({"type": "lifespan.startup.complete"})
         elif message["type"] == "lifespan.shutdown":
             events_hub.shutdown(loop, final=True)

@@ -17,7 +17,7 @@ def add_trigram_index(apps, schema_editor):
     try:
         with transaction.atomic(using=connection.alias):
             schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except Exception as exc:  # noqa: BLE001 - any refusal (permission, package missing) means no index
+    except Exception as exc:  # any refusal (permission, package missing) means no index
         print(f"\n  pg_trgm is not available ({exc}); the queue's text search runs without its index.")
         return
     schema_editor.execute(
