@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import Client
+
+from aduan.models import InboxMessage, Report
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -25,6 +28,17 @@ def post_hook(
         content_type=content_type,
         headers={k.replace("_", "-"): v for k, v in headers.items()},
     )
+
+
+def nothing_stored() -> bool:
+    return not InboxMessage.objects.exists() and not Report.objects.exists()
+
+
+def assert_refused(response: Any, status: int, field: str) -> None:
+    """The hook answered ``status`` with its error on ``field``, and nothing reached the inbox or a case."""
+    assert response.status_code == status, response.content
+    assert response.json()["errors"][0]["field"] == field
+    assert nothing_stored()
 
 
 @pytest.fixture

@@ -1,13 +1,14 @@
-"""The small interface every channel implements, and the errors it raises."""
+"""The small interface every channel implements, the errors it raises and the signature checks it shares."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
 import httpx
 
@@ -126,6 +127,53 @@ class Channel:
 
 def hmac_sha256(secret: str, body: bytes) -> bytes:
     return hmac.new(secret.encode(), body, hashlib.sha256).digest()
+
+
+def signature(secret: str, body: bytes, encoding: Literal["hex", "base64"] = "hex") -> str:
+    """The HMAC-SHA256 of ``body`` under ``secret`` as providers write it in a header: hex or base64."""
+    digest = hmac_sha256(secret, body)
+    return digest.hex() if encoding == "hex" else base64.b64encode(digest).decode()
+
+
+def check_signature(
+    given: str | None,
+    secret: str,
+    body: bytes,
+    *,
+    header: str,
+    prefix: str = "sha256=",
+    prefix_optional: bool = False,
+    encoding: Literal["hex", "base64"] = "hex",
+    ignore_case: bool = False,
+    strip: bool = True,
+    secret_name: str = "",
+) -> None:
+    """Raise SignatureError unless ``given``, the value of ``header``, is ``prefix`` and the ``signature`` of
+    ``body`` under ``secret``: 401 when it is missing or empty, 403 when it does not match.
+
+    ``prefix_optional`` also accepts the bare digest, ``ignore_case`` upper-case hex (after the prefix is
+    taken off, when it is optional), ``strip=False`` no whitespace around the value. With ``secret_name``
+    ("App secret") every request is refused while the secret is unset, instead of being checked against an
+    empty key."""
+    if not given:
+        raise SignatureError(f"Tanda tangan {header} tidak ada.", 401)
+    if secret_name and not secret:
+        raise SignatureError(f"{secret_name} kanal ini belum diatur.")
+    value = given.strip() if strip else given
+    expected = signature(secret, body, encoding)
+    if prefix_optional:
+        value = value.removeprefix(prefix)
+    else:
+        expected = prefix + expected
+    if ignore_case:
+        value = value.lower()
+    if not hmac.compare_digest(value.encode(), expected.encode()):
+        raise SignatureError(f"Tanda tangan {header} tidak cocok.")
+
+
+def token_matches(given: str, token: str) -> bool:
+    """Whether ``given`` is the configured shared ``token`` (in constant time); never while none is set."""
+    return bool(token) and hmac.compare_digest(given.encode(), token.encode())
 
 
 def json_body(request: WebhookRequest) -> Any:

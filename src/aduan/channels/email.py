@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import hmac
 import re
 from email import policy
 from email.errors import InvalidBase64LengthDefect
@@ -28,9 +27,8 @@ from aduan.channels.base import (
     ChannelConfig,
     Item,
     PayloadError,
-    SignatureError,
     WebhookRequest,
-    hmac_sha256,
+    check_signature,
 )
 from aduan.channels.fields import plausible_email
 from aduan.domain.messages import Contact, InboundAttachment, InboundMessage
@@ -56,12 +54,9 @@ class EmailChannel(Channel):
         self.max_attachment_bytes = int(self.config.options.get("max_attachment_bytes", MAX_ATTACHMENT_BYTES))
 
     def verify(self, request: WebhookRequest) -> None:
-        given = request.header(SIGNATURE_HEADER)
-        if not given:
-            raise SignatureError(f"Tanda tangan {SIGNATURE_HEADER} tidak ada.", 401)
-        expected = "sha256=" + hmac_sha256(self.config.secret, request.body).hex()
-        if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            raise SignatureError(f"Tanda tangan {SIGNATURE_HEADER} tidak cocok.")
+        check_signature(
+            request.header(SIGNATURE_HEADER), self.config.secret, request.body, header=SIGNATURE_HEADER
+        )
 
     def split(self, request: WebhookRequest) -> list[Item]:
         content_type = request.header("content-type").split(";")[0].strip().lower()

@@ -61,6 +61,16 @@ def text(value: Any) -> str:
     return str(value).strip()
 
 
+def required_text(data: Any, spec: str | Sequence[str], message: str) -> str:
+    """The text at the first of ``spec``'s paths that holds one; PayloadError(``message``) naming the path
+    when there is none."""
+    path, value = lookup(data, spec)
+    found = text(value)
+    if not found:
+        raise PayloadError(message, path)
+    return found
+
+
 def merged_mapping(
     defaults: FieldMap, overrides: Any, what: str, required: Collection[str] = ()
 ) -> dict[str, tuple[str, ...]]:
@@ -97,6 +107,19 @@ def number(value: Any, field: str) -> float | None:
         return float(value)
     except (TypeError, ValueError) as error:
         raise PayloadError(f"{field} harus angka.", field) from error
+
+
+def point(
+    data: Any, lat_spec: str | Sequence[str], lon_spec: str | Sequence[str]
+) -> tuple[float | None, float | None]:
+    """(lat, lon) from their paths, both None when absent; PayloadError naming the field when one is not a
+    number or the other is missing."""
+    lat_path, lat_value = lookup(data, lat_spec)
+    lon_path, lon_value = lookup(data, lon_spec)
+    lat, lon = number(lat_value, lat_path), number(lon_value, lon_path)
+    if (lat is None) != (lon is None):
+        raise PayloadError("Lintang dan bujur harus ada bersama.", lat_path if lat is None else lon_path)
+    return lat, lon
 
 
 def normalize_phone(raw: Any, country: str = "62") -> str | None:

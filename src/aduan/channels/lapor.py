@@ -20,7 +20,6 @@ change and follow-up to ``{api_base}/{status_path}`` for the LAPOR! tracking id.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 from collections.abc import Mapping
@@ -35,9 +34,8 @@ from aduan.channels.base import (
     DeliveryError,
     Item,
     PayloadError,
-    SignatureError,
     WebhookRequest,
-    hmac_sha256,
+    check_signature,
     json_body,
     raise_for_status,
 )
@@ -46,8 +44,9 @@ from aduan.channels.fields import (
     lookup,
     merged_mapping,
     normalize_phone,
-    number,
     plausible_email,
+    point,
+    required_text,
     set_path,
     text,
 )
@@ -132,13 +131,14 @@ class LaporChannel(Channel):
     # ------------------------------------------------------------ pushed to /hooks/lapor/
 
     def verify(self, request: WebhookRequest) -> None:
-        given = request.header(SIGNATURE_HEADER).strip()
-        if not given:
-            raise SignatureError(f"Tanda tangan {SIGNATURE_HEADER} tidak ada.", 401)
-        expected = hmac_sha256(self.config.secret, request.body).hex()
-        given = given.removeprefix("sha256=")
-        if not hmac.compare_digest(given.lower().encode(), expected.encode()):
-            raise SignatureError(f"Tanda tangan {SIGNATURE_HEADER} tidak cocok.")
+        check_signature(
+            request.header(SIGNATURE_HEADER).strip(),  # stripped first: a blank header is a missing one
+            self.config.secret,
+            request.body,
+            header=SIGNATURE_HEADER,
+            prefix_optional=True,
+            ignore_case=True,
+        )
 
     def split(self, request: WebhookRequest) -> list[Item]:
         body = json_body(request)
@@ -225,21 +225,11 @@ class LaporChannel(Channel):
     def parse(self, payload: Any) -> InboundMessage | None:
         if not isinstance(payload, Mapping):
             raise PayloadError("Laporan LAPOR! harus berupa objek.", "body")
-        id_path, raw_id = lookup(payload, self.mapping["external_id"])
-        tracking_id = text(raw_id)
-        if not tracking_id:
-            raise PayloadError("Laporan LAPOR! tanpa tracking id.", id_path)
-        text_path, raw_text = lookup(payload, self.mapping["text"])
-        body = text(raw_text)
-        if not body:
-            raise PayloadError("Isi laporan LAPOR! kosong.", text_path)
+        tracking_id = required_text(payload, self.mapping["external_id"], "Laporan LAPOR! tanpa tracking id.")
+        body = required_text(payload, self.mapping["text"], "Isi laporan LAPOR! kosong.")
         title = self._value(payload, "title")
         description = f"{title}\n\n{body}" if title and title.lower() not in body.lower() else body
-        lat_path, lat_value = lookup(payload, self.mapping["lat"])
-        lon_path, lon_value = lookup(payload, self.mapping["lon"])
-        lat, lon = number(lat_value, lat_path), number(lon_value, lon_path)
-        if (lat is None) != (lon is None):
-            raise PayloadError("Lintang dan bujur harus ada bersama.", lat_path if lat is None else lon_path)
+        lat, lon = point(payload, self.mapping["lat"], self.mapping["lon"])
         name = self._value(payload, "name")
         phone = normalize_phone(self._value(payload, "phone")) or ""
         category = self._value(payload, "category")

@@ -8,7 +8,6 @@ the Graph API (``{api_base}/{graph_version}/...``) with the page's or the busine
 
 from __future__ import annotations
 
-import hmac
 from typing import Any, ClassVar
 
 import httpx
@@ -18,12 +17,12 @@ from aduan.channels.base import (
     DeliveryError,
     Item,
     PayloadError,
-    SignatureError,
     WebhookRequest,
     WebhookResponse,
-    hmac_sha256,
+    check_signature,
     json_body,
     raise_for_status,
+    token_matches,
 )
 from aduan.channels.social import (
     LOCATION_ONLY,
@@ -65,21 +64,19 @@ class MetaChannel(Channel):
         mode, challenge = request.query.get("hub.mode", ""), request.query.get("hub.challenge", "")
         if mode != "subscribe" or not challenge:
             return None
-        given = request.query.get("hub.verify_token", "")
-        expected = self.config.verify_token
-        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        if not token_matches(request.query.get("hub.verify_token", ""), self.config.verify_token):
             return refusal(403, "hub.verify_token tidak cocok.", "hub.verify_token")
         return WebhookResponse(200, challenge.encode(), "text/plain")
 
     def verify(self, request: WebhookRequest) -> None:
-        given = request.header("x-hub-signature-256")
-        if not given:
-            raise SignatureError("Tanda tangan X-Hub-Signature-256 tidak ada.", 401)
-        if not self.config.secret:
-            raise SignatureError("App secret kanal ini belum diatur.")
-        expected = "sha256=" + hmac_sha256(self.config.secret, request.body).hex()
-        if not hmac.compare_digest(given.strip().lower().encode(), expected.encode()):
-            raise SignatureError("Tanda tangan X-Hub-Signature-256 tidak cocok.")
+        check_signature(
+            request.header("x-hub-signature-256"),
+            self.config.secret,
+            request.body,
+            header="X-Hub-Signature-256",
+            ignore_case=True,
+            secret_name="App secret",
+        )
 
     def entries(self, request: WebhookRequest) -> list[dict[str, Any]]:
         """The delivery's ``entry`` list, after checking it is for this kind of object."""

@@ -14,7 +14,6 @@ gateways that only let one configure a URL, ``?token=`` (compared in constant ti
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
 import re
 from collections.abc import Mapping
@@ -32,6 +31,7 @@ from aduan.channels.base import (
     SignatureError,
     WebhookRequest,
     raise_for_status,
+    token_matches,
 )
 from aduan.channels.fields import lookup, merged_mapping, normalize_phone, text
 from aduan.domain.messages import Contact, InboundMessage, OutboundMessage
@@ -81,7 +81,7 @@ class SmsChannel(Channel):
         given = request.header(TOKEN_HEADER) or request.query.get("token", "")
         if not given:
             raise SignatureError(f"Token gateway SMS tidak ada ({TOKEN_HEADER} atau ?token=).", 401)
-        if not self.config.secret or not hmac.compare_digest(given.encode(), self.config.secret.encode()):
+        if not token_matches(given, self.config.secret):
             raise SignatureError("Token gateway SMS tidak cocok.")
 
     def split(self, request: WebhookRequest) -> list[Item]:

@@ -9,8 +9,6 @@ activity (``for_user_id``); only ``tweet_create_events`` matter here. Replies go
 
 from __future__ import annotations
 
-import base64
-import hmac
 import html
 import json
 import re
@@ -23,12 +21,12 @@ from aduan.channels.base import (
     DeliveryError,
     Item,
     PayloadError,
-    SignatureError,
     WebhookRequest,
     WebhookResponse,
-    hmac_sha256,
+    check_signature,
     json_body,
     raise_for_status,
+    signature,
 )
 from aduan.channels.social import (
     LOCATION_ONLY,
@@ -75,19 +73,19 @@ class TwitterChannel(Channel):
             return None
         if not self.config.secret:
             return refusal(403, "Consumer secret kanal ini belum diatur.", "crc_token")
-        digest = base64.b64encode(hmac_sha256(self.config.secret, token.encode())).decode()
+        digest = signature(self.config.secret, token.encode(), "base64")
         body = json.dumps({"response_token": f"sha256={digest}"}).encode()
         return WebhookResponse(200, body, "application/json")
 
     def verify(self, request: WebhookRequest) -> None:
-        given = request.header("x-twitter-webhooks-signature")
-        if not given:
-            raise SignatureError("Tanda tangan x-twitter-webhooks-signature tidak ada.", 401)
-        if not self.config.secret:
-            raise SignatureError("Consumer secret kanal ini belum diatur.")
-        expected = "sha256=" + base64.b64encode(hmac_sha256(self.config.secret, request.body)).decode()
-        if not hmac.compare_digest(given.strip().encode(), expected.encode()):
-            raise SignatureError("Tanda tangan x-twitter-webhooks-signature tidak cocok.")
+        check_signature(
+            request.header("x-twitter-webhooks-signature"),
+            self.config.secret,
+            request.body,
+            header="x-twitter-webhooks-signature",
+            encoding="base64",
+            secret_name="Consumer secret",
+        )
 
     def split(self, request: WebhookRequest) -> list[Item]:
         body = json_body(request)
