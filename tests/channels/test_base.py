@@ -119,3 +119,11 @@ def test_token_matches_only_the_configured_token() -> None:
     assert not token_matches("lain", "gw-token")
     assert not token_matches("", "")  # no token configured: nothing matches, not even nothing
     assert not token_matches("tokén", "token")  # non-ASCII is compared, not an error
+
+
+def test_an_unset_secret_refuses_a_request_signed_with_the_empty_key_on_every_channel() -> None:
+    # A channels file naming a kanal without its secret must not let anybody sign with the empty key.
+    keyless = "sha256=" + digest("").hex()
+    refused = refusal(keyless, "")
+    assert refused.status == 403 and str(refused) == "Secret kanal ini belum diatur."
+    assert refusal(keyless.removeprefix("sha256="), "", prefix_optional=True).status == 403

@@ -152,13 +152,13 @@ def check_signature(
     ``body`` under ``secret``: 401 when it is missing or empty, 403 when it does not match.
 
     ``prefix_optional`` also accepts the bare digest, ``ignore_case`` upper-case hex (after the prefix is
-    taken off, when it is optional), ``strip=False`` no whitespace around the value. With ``secret_name``
-    ("App secret") every request is refused while the secret is unset, instead of being checked against an
-    empty key."""
+    taken off, when it is optional), ``strip=False`` no whitespace around the value. While the secret is
+    unset (a channels file that names the kanal without one) every request is refused: an empty key is
+    one anybody can sign with. ``secret_name`` ("App secret") names it in that refusal."""
     if not given:
         raise SignatureError(f"Tanda tangan {header} tidak ada.", 401)
-    if secret_name and not secret:
-        raise SignatureError(f"{secret_name} kanal ini belum diatur.")
+    if not secret:
+        raise SignatureError(f"{secret_name or 'Secret'} kanal ini belum diatur.")
     value = given.strip() if strip else given
     expected = signature(secret, body, encoding)
     if prefix_optional:
