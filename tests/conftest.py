@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from aduan.services import classification, locator, lookups, presenters
+
+if TYPE_CHECKING:
+    from aduan.models import Unit
 
 SHARED_DATA = Path(
     os.environ.get("ADUAN_SHARED_DATA", Path(__file__).resolve().parents[1] / ".." / "shared" / "data")
@@ -56,6 +62,92 @@ def committed_master_data(transactional_db: None) -> None:
     """For tests whose requests run on other threads: the data must be committed, and the flush after
     an earlier transactional test emptied the tables, so load it again (idempotent)."""
     load_master_data()
+
+
+@pytest.fixture
+def gambir_polygon() -> None:
+    """Without ../shared/data there are no polygons: give Kelurahan Gambir a square around Monas, so that
+    a report filed there lands at Gambir. (Not autouse: a module asks for it in its ``pytestmark``.)"""
+    from aduan.models import BoundaryImport, Region, RegionBoundary
+    from tests.factories import RegionBoundaryFactory
+
+    if not Region.objects.filter(code="31.71.01.1001").exists():  # a transactional test flushed it
+        load_master_data()
+    gambir = Region.objects.get(code="31.71.01.1001")
+    if not RegionBoundary.objects.filter(region=gambir).exists():
+        RegionBoundaryFactory(region=gambir)
+        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Path) -> Path:
+    """Uploads in the test's own folder; follow-up photos checked against 500 m and maps drawn without
+    tiles, whatever the environment says."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.ADUAN_PHOTO_MAX_DISTANCE_M = 500
+    settings.ADUAN_MAP_TILES = ""
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def no_cached_figures() -> Iterator[None]:
+    """The units' figures (ratings, disputes) computed afresh: they are cached between requests."""
+    from aduan.services import reviews
+
+    reviews.forget_cached_figures()
+    yield
+    reviews.forget_cached_figures()
+
+
+@pytest.fixture
+def fresh_knowledge_index() -> None:
+    """The knowledge base's search index built afresh from this test's articles."""
+    from aduan.services import knowledge
+
+    knowledge.reset()
+
+
+def row_counts(*models: Any) -> tuple[int, ...]:
+    """How many rows each model's table holds: the same before and after when nothing was stored."""
+    return tuple(model.objects.count() for model in models)
+
+
+def stored_files(root: Path) -> list[Path]:
+    """The files under ``root`` (the ``media`` folder), none when it was never made."""
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+@pytest.fixture
+def housing() -> Unit:
+    """A housing agency with its own dinas under the Biro and its category Rumah Susun Uji (UJIRUSUN),
+    made here so the tests do not need ../shared/data; the dinas unit is returned."""
+    from tests.factories import CategoryFactory, DinasFactory
+
+    unit = DinasFactory(code="UJIRUMAH", name="Dinas Perumahan Uji")
+    CategoryFactory(code="UJIRUSUN", name="Rumah Susun Uji", agency=unit.agency)
+    return unit
+
+
+def database_url() -> str:
+    """The URL of the database this test runs on, for a child process to use the same one."""
+    from django.db import connection
+
+    params = connection.settings_dict
+    if params["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(params['NAME']).resolve()}"
+    user = params.get("USER") or "postgres"
+    host = params.get("HOST") or "127.0.0.1"
+    port = params.get("PORT") or 5432
+    return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
+
+
+def run_aduan(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The ``aduan`` command in a child process on this test's database (no ADUAN_FAULT unless given)."""
+    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url(), **env}
+    if "ADUAN_FAULT" not in env:
+        environment.pop("ADUAN_FAULT", None)
+    command = [str(Path(sys.executable).with_name("aduan")), *args]
+    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(autouse=True)

@@ -8,32 +8,23 @@ from typing import Any
 import pytest
 from django.test import Client, override_settings
 
-from aduan.domain.lifecycle import UnitKind
-from aduan.models import Article, Question, Report, Unit
+from aduan.models import Article, Question, Report
 from aduan.services import knowledge
-from tests.factories import AgencyFactory, CategoryFactory, UnitFactory
+from tests.factories import ArticleFactory, CategoryFactory, DinasFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> None:
-    knowledge.reset()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_knowledge_index")]
 
 
 @pytest.fixture
 def article() -> Article:
-    agency = AgencyFactory(code="UJIMAKAM", name="Dinas Pemakaman Uji")
-    UnitFactory(code="UJIMAKAM", kind=UnitKind.DINAS, agency=agency, parent=Unit.objects.get(code="BIROPEM"))
-    category = CategoryFactory(code="UJIMAKAMCAT", name="Makam Uji", agency=agency)
-    return Article.objects.create(
+    dinas = DinasFactory(code="UJIMAKAM", agency__name="Dinas Pemakaman Uji")
+    return ArticleFactory(
         title="Biaya resmi pemakaman di TPU",
         question="Berapa biaya makam?",
         body="Retribusi izin penggunaan tanah makam berlaku 3 tahun. Bayar hanya sesuai bukti resmi.",
         topic="Pemakaman",
         keywords="kuburan, pemakaman, TPU, biaya makam",
-        agency=agency,
-        category=category,
+        category=CategoryFactory(code="UJIMAKAMCAT", name="Makam Uji", agency=dinas.agency),
         sources=[{"title": "Perda retribusi", "url": "https://contoh.go.id/perda"}],
         last_verified="2026-12-01",
     )

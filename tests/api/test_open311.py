@@ -31,7 +31,9 @@ from aduan.models import (
     ReportEvent,
 )
 from aduan.services import open311, reports
+from tests.conftest import row_counts
 from tests.factories import AgencyFactory, CategoryFactory, officer_at
+from tests.factories import addressed_to_gambir as file
 
 pytestmark = pytest.mark.django_db
 
@@ -141,13 +143,7 @@ def api_key() -> str:
 
 
 def stored() -> tuple[int, ...]:
-    return (
-        Report.objects.count(),
-        ReportEvent.objects.count(),
-        Reporter.objects.count(),
-        InboxMessage.objects.count(),
-        OutboxMessage.objects.count(),
-    )
+    return row_counts(Report, ReportEvent, Reporter, InboxMessage, OutboxMessage)
 
 
 def create(client: Client, api_key: str, fmt: str = "json", **fields: str) -> Any:
@@ -170,12 +166,6 @@ def xml_of(response: Any) -> ET.Element:
 def json_of(response: Any) -> Any:
     assert response["Content-Type"] == "application/json; charset=utf-8"
     return response.json()
-
-
-def file(description: str, **fields: object) -> Report:
-    values: dict[str, object] = {"channel": "web", "description": description, "address": "Kelurahan Gambir"}
-    values.update(fields)
-    return reports.submit_report(reports.NewReport(**values)).report  # type: ignore[arg-type]
 
 
 def age(report: Report, days: float) -> None:

@@ -13,7 +13,6 @@ import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -27,6 +26,7 @@ from aduan.models import Report, ReportEvent
 from aduan.services import events_hub, reports
 from aduan.services.events_hub import LiveEvent, Subscription
 from aduan.services.reports import NewReport, ReporterInput
+from tests.conftest import database_url, run_aduan
 from tests.factories import officer_at
 
 PERSON = ReporterInput("Rahmat Hidayat", "081298765432", "rahmat.h@example.id")
@@ -140,15 +140,23 @@ def last_event_id(ticket: str) -> int:
     return ReportEvent.objects.filter(report__ticket=ticket).latest("id").id
 
 
-def database_url() -> str:
-    """The URL of the test database, for a child process to write to the same one."""
-    params = connection.settings_dict
-    if params["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(params['NAME']).resolve()}"
-    user = params.get("USER") or "postgres"
-    host = params.get("HOST") or "127.0.0.1"
-    port = params.get("PORT") or 5432
-    return f"postgresql://{user}@{host}:{port}/{params['NAME']}"
+def commented_by_another_process(
+    client: httpx.Client, ticket: str, comment: str, *, hub: bool = False
+) -> Event:
+    """The event the stream of ``ticket`` gets when an ``aduan shell`` of its own adds ``comment`` to the case
+    (with aduan.services.events_hub imported there first when ``hub``); the stream is open and its first
+    event read before the child starts."""
+    code = (
+        ("import aduan.services.events_hub; " if hub else "")
+        + "from aduan.services import reports; "
+        + f"reports.add_comment('{ticket}', '{comment}', 'sms')"
+    )
+    with stream(client, ticket) as response:
+        reader = Reader(response)
+        reader.event()
+        child = run_aduan("shell", "-c", code)
+        assert child.returncode == 0, child.stderr
+        return reader.event()
 
 
 # ---------------------------------------------------------------- the contract
@@ -326,18 +334,7 @@ def test_the_stream_ends_when_the_client_goes_away(client: httpx.Client) -> None
 
 def test_an_event_written_by_another_process_reaches_the_stream(client: httpx.Client) -> None:
     ticket = submit().report.ticket
-    code = (
-        "from aduan.services import reports; "
-        f"reports.add_comment('{ticket}', 'Ditulis oleh proses lain', 'sms')"
-    )
-    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url()}
-    command = [str(Path(sys.executable).with_name("aduan")), "shell", "-c", code]
-    with stream(client, ticket) as response:
-        reader = Reader(response)
-        reader.event()
-        child = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
-        assert child.returncode == 0, child.stderr
-        event = reader.event()
+    event = commented_by_another_process(client, ticket, "Ditulis oleh proses lain")
     assert event.event == "comment" and event.id == last_event_id(ticket)
 
 
@@ -348,18 +345,7 @@ def test_on_postgresql_a_notify_from_another_process_wakes_the_hub_before_its_ne
         pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
     settings.ADUAN_SSE_POLL = 600.0  # the poll alone would not deliver within the test's patience
     ticket = submit().report.ticket
-    code = (
-        "import aduan.services.events_hub; from aduan.services import reports; "
-        f"reports.add_comment('{ticket}', 'Dibangunkan oleh NOTIFY', 'sms')"
-    )
-    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url()}
-    command = [str(Path(sys.executable).with_name("aduan")), "shell", "-c", code]
-    with stream(client, ticket) as response:
-        reader = Reader(response)
-        reader.event()
-        child = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
-        assert child.returncode == 0, child.stderr
-        event = reader.event()
+    event = commented_by_another_process(client, ticket, "Dibangunkan oleh NOTIFY", hub=True)
     assert event.event == "comment" and event.id == last_event_id(ticket)
 
 

@@ -12,7 +12,7 @@ from aduan.domain.lifecycle import Action, Status, UnitKind
 from aduan.models import Officer, Report, ReportEvent, Unit
 from aduan.services import access, accounts, reports
 from aduan.services.reports import NewReport
-from tests.factories import AgencyFactory, UnitFactory, UserFactory, officer_at
+from tests.factories import DinasFactory, SukuDinasFactory, UnitFactory, UserFactory, held_by, officer_at
 
 pytestmark = pytest.mark.django_db
 
@@ -29,35 +29,14 @@ BIRO = "BIROPEM"
 @pytest.fixture
 def dinas() -> Unit:
     """A dinas with its suku dinas in Jakarta Pusat, made here so the tests do not need ../shared/data."""
-    agency = AgencyFactory(code="AKSESDINAS", name="Dinas Uji Akses")
-    biro = Unit.objects.get(code=BIRO)
-    unit = UnitFactory(
-        code="AKSESDINAS", name="Dinas Uji Akses", kind=UnitKind.DINAS, agency=agency, parent=biro
-    )
-    UnitFactory(
-        code="AKSESDINAS-31.71",
-        name="Suku Dinas Uji Akses Jakpus",
-        kind=UnitKind.SUKU_DINAS,
-        agency=agency,
-        parent=unit,
-    )
+    unit = DinasFactory(code="AKSESDINAS", name="Dinas Uji Akses")
+    SukuDinasFactory(parent=unit, name="Suku Dinas Uji Akses Jakpus")
     return unit
 
 
 def filed(description: str = "Saluran air tersumbat di gang") -> Report:
     """A report without a point: it waits at the triage desk."""
     return reports.submit_report(NewReport(channel="web", description=description)).report
-
-
-def held_by(unit_code: str, description: str = "Saluran air tersumbat di gang") -> Report:
-    """A case forwarded to ``unit_code`` by the unit intake gave it (the triage desk, or the kelurahan a
-    place name in the text points to)."""
-    report = filed(description)
-    if report.holder.code != unit_code:
-        reports.koordinasi(
-            report.ticket, officer_at(report.holder.code).user, unit_code, "Lokasi di wilayahnya"
-        )
-    return fresh(report)
 
 
 def fresh(report: Report) -> Report:

@@ -4,9 +4,7 @@ relay and their answer, the koordinasi suggestion, response templates, and the v
 from __future__ import annotations
 
 import io
-import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,10 +17,8 @@ from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.messages import Contact, InboundMessage
 from aduan.models import (
     Attachment,
-    BoundaryImport,
     OutboxMessage,
     Region,
-    RegionBoundary,
     Report,
     ReportEvent,
     ResponseTemplate,
@@ -30,36 +26,21 @@ from aduan.models import (
 )
 from aduan.services import casework, intake, outbox, relay, reports
 from aduan.services.reports import NewReport, NotFound, ReporterInput
-from tests.conftest import load_master_data
-from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
+from tests.conftest import stored_files
+from tests.factories import (
+    GAMBIR,
+    MONAS,
+    CategoryFactory,
+    DinasFactory,
+    SukuDinasFactory,
+    at_monas,
+    officer_at,
+)
 from tests.services.test_photos import exif_with, image_bytes
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "gambir_polygon")]
 
-GAMBIR = "KEL-31.71.01.1001"
-MONAS = (-6.1754, 106.8272)
 JAKARTA = ZoneInfo("Asia/Jakarta")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ADUAN_PHOTO_MAX_DISTANCE_M = 500
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    """A square around Monas for Gambir when ../shared/data (and its polygons) is absent."""
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
 
 
 def exif_time(moment: datetime) -> str:
@@ -79,22 +60,11 @@ def good_after() -> io.BytesIO:
 
 def in_proses(jenis: str = "pengaduan", **fields: object) -> Report:
     """A report at Monas, held by Gambir and accepted there."""
-    values: dict[str, object] = {
-        "channel": "web",
-        "description": "Jalan berlubang besar di depan halte, bahaya untuk motor",
-        "lat": MONAS[0],
-        "lon": MONAS[1],
-        "jenis": jenis,
-    }
-    values.update(fields)
-    report = reports.submit_report(NewReport(**values)).report  # type: ignore[arg-type]
+    fields.setdefault("description", "Jalan berlubang besar di depan halte, bahaya untuk motor")
+    report = at_monas(jenis=jenis, **fields).report
     assert report.holder.code == GAMBIR
     reports.accept(report.ticket, officer_at(GAMBIR).user)
     return Report.objects.get(pk=report.pk)
-
-
-def stored_files(root: Path) -> list[Path]:
-    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
 
 
 # ---------------------------------------------------------------- the follow-up with photos
@@ -338,22 +308,15 @@ def test_reporter_kanal_lists_kanal_never_addresses() -> None:
 @pytest.fixture
 def roads() -> tuple[Unit, Unit]:
     """An agency with a dinas and a suku dinas in Jakarta Pusat, and a category of it."""
-    agency = AgencyFactory(
-        code="UJIBM", name="Dinas Uji Jalan", has_suku_dinas=True, scope="jalan, trotoar, jembatan"
-    )
-    biro = Unit.objects.get(code="BIROPEM")
-    dinas = UnitFactory(code="UJIBM", name="Dinas Uji Jalan", kind="dinas", agency=agency, parent=biro)
+    dinas = DinasFactory(code="UJIBM", name="Dinas Uji Jalan", agency__scope="jalan, trotoar, jembatan")
     kota = Region.objects.get(code="31.71")
-    sudin = UnitFactory(
-        code="UJIBM-31.71",
-        name="Suku Dinas Uji Jalan Jakarta Pusat",
-        kind="suku_dinas",
-        agency=agency,
-        region=kota,
-        parent=dinas,
-    )
+    sudin = SukuDinasFactory(parent=dinas, name="Suku Dinas Uji Jalan Jakarta Pusat", region=kota)
     CategoryFactory(
-        code="UJIJALAN", name="Jalan Uji", agency=agency, kelurahan_handles="minor", scope="jalan berlubang"
+        code="UJIJALAN",
+        name="Jalan Uji",
+        agency=dinas.agency,
+        kelurahan_handles="minor",
+        scope="jalan berlubang",
     )
     return dinas, sudin
 

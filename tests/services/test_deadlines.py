@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import threading
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, timedelta
@@ -20,16 +19,13 @@ from django.template.loader import render_to_string
 from aduan.domain.calendar import JAKARTA
 from aduan.domain.errors import DomainError
 from aduan.domain.lifecycle import Status, UnitKind
-from aduan.models import BoundaryImport, Region, RegionBoundary, Report, ReportEvent, SlaTarget, Unit
+from aduan.models import Report, ReportEvent, SlaTarget, Unit
 from aduan.services import deadlines, reports, worker
-from aduan.services.reports import NewReport, ReporterInput
-from tests.conftest import load_master_data
-from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
+from aduan.services.reports import ReporterInput
+from tests.factories import GAMBIR, CategoryFactory, UnitFactory, at_monas, finish, officer_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gambir_polygon")]
 
-MONAS = (-6.1754, 106.8272)
-GAMBIR = "KEL-31.71.01.1001"
 CIDENG = "KEL-31.71.01.1002"  # the next kelurahan in Kecamatan Gambir
 KEC_GAMBIR = "KEC-31.71.01"
 JAKPUS = "KOTA-31.71"
@@ -46,36 +42,6 @@ def clock() -> Iterator[Callable[[datetime], None]]:
         yield traveller.move_to
 
 
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    """Without ../shared/data there are no polygons: give Gambir a square around Monas."""
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
-
-
-@pytest.fixture
-def dinas() -> Unit:
-    """A dinas (under the Biro) with a suku dinas in Jakarta Pusat."""
-    agency = AgencyFactory(code="UJIDINAS", name="Dinas Uji", has_suku_dinas=True)
-    biro = Unit.objects.get(code="BIROPEM")
-    unit = UnitFactory(code="UJIDINAS", name="Dinas Uji", kind=UnitKind.DINAS, agency=agency, parent=biro)
-    UnitFactory(
-        code="UJIDINAS-31.71",
-        name="Suku Dinas Uji Jakarta Pusat",
-        kind=UnitKind.SUKU_DINAS,
-        agency=agency,
-        parent=unit,
-    )
-    return unit
-
-
 DESCRIPTIONS = [
     "Jalan berlubang besar di depan sekolah, bahaya untuk motor",
     "Lampu penerangan jalan mati sejak minggu lalu, gelap sekali",
@@ -85,9 +51,7 @@ DESCRIPTIONS = [
 
 
 def at_gambir(description: str = DESCRIPTIONS[0], **fields: Any) -> Report:
-    report = reports.submit_report(
-        NewReport(channel="web", description=description, lat=MONAS[0], lon=MONAS[1], **fields)
-    ).report
+    report = at_monas(description, **fields).report
     assert report.holder.code == GAMBIR
     return report
 
@@ -234,15 +198,10 @@ def test_informasi_may_be_extended_once_by_at_most_seven_working_days(
 
 
 def test_a_dispute_gives_a_fresh_completion_period(clock: Callable[[datetime], None]) -> None:
-    submitted = reports.submit_report(
-        NewReport(channel="web", description=DESCRIPTIONS[0], lat=MONAS[0], lon=MONAS[1])
-    )
+    submitted = at_monas(DESCRIPTIONS[0])
     ticket, token = submitted.report.ticket, submitted.access_token
     assert token is not None
-    lurah = officer_at(GAMBIR).user
-    reports.accept(ticket, lurah)
-    reports.report_followup(ticket, lurah, "Sudah ditambal")
-    reports.validate(ticket, officer_at("BIROPEM", "validator").user)
+    finish(ticket, "Sudah ditambal")
     Report.objects.filter(ticket=ticket).update(overdue=True, escalation_level=1)
     clock(at("2026-11-19", "14:00"))
     reports.dispute(ticket, token, "Lubangnya muncul lagi")

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from dataclasses import replace
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from aduan.channels.base import Item
@@ -19,27 +14,9 @@ from aduan.channels.jaki import JakiChannel
 from aduan.models import InboxMessage, OutboxMessage, Report, ReportEvent
 from aduan.services import intake, reports
 from tests.channels.conftest import FIXTURES
+from tests.conftest import run_aduan as aduan
 
 JAKI_REPORT = FIXTURES / "jaki" / "report_geotag.json"
-
-
-def database_url() -> str:
-    """The URL of the database this test runs on, for a child process to use the same one."""
-    settings = connection.settings_dict
-    if settings["ENGINE"].endswith("sqlite3"):
-        return f"sqlite:///{Path(settings['NAME']).resolve()}"
-    user = settings.get("USER") or "postgres"
-    host = settings.get("HOST") or "127.0.0.1"
-    port = settings.get("PORT") or 5432
-    return f"postgresql://{user}@{host}:{port}/{settings['NAME']}"
-
-
-def aduan(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "ADUAN_DATABASE_URL": database_url(), **env}
-    if "ADUAN_FAULT" not in env:
-        environment.pop("ADUAN_FAULT", None)
-    command = [str(Path(sys.executable).with_name("aduan")), *args]
-    return subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
 
 
 def test_a_crash_between_the_inbox_commit_and_processing_loses_nothing_and_duplicates_nothing(

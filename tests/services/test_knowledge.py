@@ -17,43 +17,21 @@ from aduan.domain.lifecycle import UnitKind
 from aduan.models import Article, Follower, Officer, Question, Report, Unit
 from aduan.services import knowledge, reports
 from aduan.services.reports import NewReport, ReporterInput
-from tests.factories import AgencyFactory, CategoryFactory, OfficerFactory, UnitFactory, officer_at
+from tests.factories import (
+    AgencyFactory,
+    ArticleFactory,
+    CategoryFactory,
+    OfficerFactory,
+    UnitFactory,
+    officer_at,
+)
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> None:
-    knowledge.reset()
-
-
-@pytest.fixture
-def housing() -> Unit:
-    """An agency with its own unit and a category, made here so the tests do not need ../shared/data."""
-    agency = AgencyFactory(code="UJIRUMAH", name="Dinas Perumahan Uji")
-    unit = UnitFactory(
-        code="UJIRUMAH",
-        name="Dinas Perumahan Uji",
-        kind=UnitKind.DINAS,
-        agency=agency,
-        parent=Unit.objects.get(code="BIROPEM"),
-    )
-    CategoryFactory(code="UJIRUSUN", name="Rumah Susun Uji", agency=agency)
-    return unit
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_knowledge_index")]
 
 
-def rusun_article(housing: Unit, **fields: object) -> Article:
-    values: dict[str, object] = {
-        "title": "Syarat menyewa rusunawa",
-        "question": "Apa syarat menyewa rusunawa?",
-        "body": "Warga ber-KTP DKI yang belum memiliki rumah mendaftar lewat aplikasi SIRUKIM.",
-        "topic": "Rumah susun",
-        "keywords": "rusun, rumah susun, sewa",
-        "agency": housing.agency,
-        "category_id": housing.agency.category_set.first().id,  # type: ignore[union-attr]
-    }
-    values.update(fields)
-    return Article.objects.create(**values)
+def rusun_article(housing: Unit) -> Article:
+    """The article on renting a rusunawa, in the category of the housing agency (tests/conftest.py)."""
+    return ArticleFactory(category=housing.agency.category_set.first())  # type: ignore[union-attr]
 
 
 # ---------------------------------------------------------------- seeds and import

@@ -21,7 +21,9 @@ from aduan.models import (
 )
 from aduan.services import open311, reports
 from aduan.services.open311 import NewRequest, Open311Error, RequestQuery
+from tests.conftest import row_counts
 from tests.factories import AgencyFactory, CategoryFactory, officer_at
+from tests.factories import addressed_to_gambir as file
 
 pytestmark = pytest.mark.django_db
 
@@ -48,14 +50,7 @@ def key() -> ApiKey:
 
 
 def stored() -> tuple[int, ...]:
-    return (
-        Report.objects.count(),
-        ReportEvent.objects.count(),
-        Reporter.objects.count(),
-        InboxMessage.objects.count(),
-        OutboxMessage.objects.count(),
-        Follower.objects.count(),
-    )
+    return row_counts(Report, ReportEvent, Reporter, InboxMessage, OutboxMessage, Follower)
 
 
 def post(key: ApiKey, attributes: dict[str, list[str]] | None = None, **fields: str) -> dict[str, object]:
@@ -371,12 +366,6 @@ def test_ids_override_every_other_argument() -> None:
 
 
 # ---------------------------------------------------------------- how a report reads
-
-
-def file(description: str, **fields: object) -> Report:
-    values: dict[str, object] = {"channel": "web", "description": description, "address": "Kelurahan Gambir"}
-    values.update(fields)
-    return reports.submit_report(reports.NewReport(**values)).report  # type: ignore[arg-type]
 
 
 def read(report: Report, extensions: bool = True) -> dict[str, object]:

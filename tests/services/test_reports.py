@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -11,53 +10,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from aduan.domain.errors import DomainError, InvalidInput
-from aduan.domain.lifecycle import Status, UnitKind
-from aduan.models import BoundaryImport, Region, RegionBoundary, Report, Reporter, ReportEvent, Unit
+from aduan.domain.lifecycle import Status
+from aduan.models import BoundaryImport, RegionBoundary, Report, Reporter, ReportEvent, Unit
 from aduan.services import reports
 from aduan.services.reports import NewReport, ReporterInput
-from tests.conftest import load_master_data
-from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
+from tests.factories import MONAS, CategoryFactory, officer_at
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gambir_polygon")]
 
-MONAS = (-6.1754, 106.8272)
 GAMBIR_UNIT = "KEL-31.71.01.1001"
-
-
-@pytest.fixture
-def dinas() -> Unit:
-    """A dinas with a suku dinas in Jakarta Pusat, made here so the tests do not need ../shared/data."""
-    agency = AgencyFactory(code="UJIDINAS", name="Dinas Uji", has_suku_dinas=True)
-    biro = Unit.objects.get(code="BIROPEM")
-    unit = UnitFactory(code="UJIDINAS", name="Dinas Uji", kind=UnitKind.DINAS, agency=agency, parent=biro)
-    UnitFactory(
-        code="UJIDINAS-31.71",
-        name="Suku Dinas Uji Jakarta Pusat",
-        kind=UnitKind.SUKU_DINAS,
-        agency=agency,
-        parent=unit,
-    )
-    return unit
 
 
 def submit(**fields: object) -> reports.Submitted:
     values: dict[str, object] = {"channel": "web", "description": "Jalan berlubang besar, bahaya untuk motor"}
     values.update(fields)
     return reports.submit_report(NewReport(**values))  # type: ignore[arg-type]
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    """Without ../shared/data there are no polygons: give Gambir a square around Monas for these tests."""
-    if not Region.objects.filter(code="31.71.01.1001").exists():  # a transactional test flushed it
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
 
 
 def at_gambir() -> reports.Submitted:

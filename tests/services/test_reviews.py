@@ -4,7 +4,6 @@ reopen; the units' figures from both, in a fixed number of queries."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -13,61 +12,22 @@ from django.utils import timezone
 
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
-from aduan.models import BoundaryImport, OutboxMessage, Region, RegionBoundary, Report, Review, Unit
+from aduan.models import OutboxMessage, Report, Review, Unit
 from aduan.services import outbox, reports, reviews
-from aduan.services.reports import NewReport, ReporterInput, Submitted
-from tests.conftest import load_master_data
-from tests.factories import officer_at
+from aduan.services.reports import ReporterInput, Submitted
+from tests.factories import BIRO, GAMBIR, at_monas, finish, officer_at
 
-pytestmark = pytest.mark.django_db
-
-MONAS = (-6.1754, 106.8272)
-GAMBIR = "KEL-31.71.01.1001"
-BIRO = "BIROPEM"
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    reviews.forget_cached_figures()
-    yield
-    reviews.forget_cached_figures()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("gambir_polygon", "no_cached_figures")]
 
 
 def filed(description: str = "Sampah menumpuk di depan halte Monas", **fields: object) -> Submitted:
-    values: dict[str, object] = {
-        "channel": "web",
-        "description": description,
-        "lat": MONAS[0],
-        "lon": MONAS[1],
-    }
-    values.update(fields)
-    return reports.submit_report(NewReport(**values))  # type: ignore[arg-type]
-
-
-def finish(ticket: str, holder: str = GAMBIR, note: str = "Sampah sudah diangkut") -> Report:
-    """Accept, report the follow-up and validate: the case is selesai."""
-    officer = officer_at(holder).user
-    reports.accept(ticket, officer)
-    reports.report_followup(ticket, officer, note)
-    return reports.validate(ticket, officer_at(BIRO, "validator").user)
+    return at_monas(description, **fields)
 
 
 def finished(**fields: object) -> Submitted:
+    """Filed at Monas and finished: the case is selesai."""
     result = filed(**fields)
-    finish(result.report.ticket)
+    finish(result.report.ticket, "Sampah sudah diangkut")
     return result
 
 

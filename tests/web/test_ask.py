@@ -6,46 +6,26 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from aduan.domain.lifecycle import UnitKind
-from aduan.models import Article, Officer, Question, Report, Unit
+from aduan.models import Article, Category, Officer, Question, Report, Unit
 from aduan.services import knowledge, reports
-from tests.factories import AgencyFactory, CategoryFactory, OfficerFactory, UnitFactory, officer_at
+from tests.factories import ArticleFactory, OfficerFactory, officer_at
 from tests.web.helpers import text
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_index() -> None:
-    knowledge.reset()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_knowledge_index")]
 
 
 @pytest.fixture
-def housing() -> Unit:
-    agency = AgencyFactory(code="UJIRUMAH", name="Dinas Perumahan Uji")
-    unit = UnitFactory(
-        code="UJIRUMAH",
-        name="Dinas Perumahan Uji",
-        kind=UnitKind.DINAS,
-        agency=agency,
-        parent=Unit.objects.get(code="BIROPEM"),
-    )
-    category = CategoryFactory(code="UJIRUSUN", name="Rumah Susun Uji", agency=agency)
-    Article.objects.create(
-        title="Syarat menyewa rusunawa",
-        question="Apa syarat menyewa rusunawa?",
-        body="Warga ber-KTP DKI yang belum memiliki rumah mendaftar lewat aplikasi SIRUKIM.",
-        topic="Rumah susun",
-        keywords="rusun, rumah susun, sewa",
-        agency=agency,
-        category=category,
+def housing(housing: Unit) -> Unit:
+    """The housing agency (tests/conftest.py) with its article on renting a rusunawa, sources and date."""
+    ArticleFactory(
+        category=Category.objects.get(code="UJIRUSUN"),
         sources=[
             {"title": "Dinas Perumahan", "url": "https://contoh.go.id/rusun"},
             {"title": "Aduan", "url": "/"},
         ],
         last_verified="2026-11-20",
     )
-    return unit
+    return housing
 
 
 def ask(client: Client, question: str) -> Question:

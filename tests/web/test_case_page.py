@@ -4,10 +4,8 @@ the reporter and their answer; follow-up photos through the web; photos only beh
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,49 +13,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from aduan.domain.messages import Contact
-from aduan.models import (
-    Attachment,
-    BoundaryImport,
-    OutboxMessage,
-    Region,
-    RegionBoundary,
-    Report,
-    ReportEvent,
-    ResponseTemplate,
-    Unit,
-)
+from aduan.models import Attachment, OutboxMessage, Region, Report, ReportEvent, ResponseTemplate
 from aduan.services import casework, relay, reports
-from aduan.services.reports import NewReport, ReporterInput
-from tests.conftest import load_master_data
-from tests.factories import AgencyFactory, CategoryFactory, UnitFactory, officer_at
+from aduan.services.reports import ReporterInput
+from tests.factories import MONAS, CategoryFactory, DinasFactory, SukuDinasFactory, at_monas, officer_at
 from tests.services.test_photos import exif_with, image_bytes
 from tests.web.helpers import GAMBIR, submit, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "gambir_polygon")]
 
-MONAS = (-6.1754, 106.8272)
 JAKARTA = ZoneInfo("Asia/Jakarta")
 PERSONAL = ("Siti Aminah", "6281377770001", "siti@example.id")
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ADUAN_MAP_TILES = ""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
 
 
 def upload(
@@ -67,17 +33,6 @@ def upload(
     lat, lon = (MONAS[0] + 0.0005, MONAS[1]) if near else (-6.2297, 106.8295)
     content = image_bytes(fmt, size=(200, 150), exif=exif_with(taken=taken, lat=lat, lon=lon))
     return SimpleUploadedFile(name, content, content_type="image/jpeg")
-
-
-def at_monas(**fields: object) -> reports.Submitted:
-    values: dict[str, object] = {
-        "channel": "web",
-        "description": "Jalan berlubang besar di depan halte",
-        "lat": MONAS[0],
-        "lon": MONAS[1],
-    }
-    values.update(fields)
-    return reports.submit_report(NewReport(**values))  # type: ignore[arg-type]
 
 
 def private_from_whatsapp() -> Report:
@@ -262,21 +217,11 @@ def test_photos_are_served_only_to_officers_who_may_open_the_case(client, media)
 
 
 def test_koordinasi_preselects_the_tupoksi_unit_with_its_reason(client) -> None:
-    agency = AgencyFactory(
-        code="UJIBM", name="Dinas Uji Jalan", has_suku_dinas=True, scope="jalan dan trotoar"
-    )
-    biro = Unit.objects.get(code="BIROPEM")
-    dinas = UnitFactory(code="UJIBM", name="Dinas Uji Jalan", kind="dinas", agency=agency, parent=biro)
-    UnitFactory(
-        code="UJIBM-31.71",
-        name="Suku Dinas Uji Jalan Jakarta Pusat",
-        kind="suku_dinas",
-        agency=agency,
-        region=Region.objects.get(code="31.71"),
-        parent=dinas,
-    )
+    dinas = DinasFactory(code="UJIBM", name="Dinas Uji Jalan", agency__scope="jalan dan trotoar")
+    kota = Region.objects.get(code="31.71")
+    SukuDinasFactory(parent=dinas, name="Suku Dinas Uji Jalan Jakarta Pusat", region=kota)
     CategoryFactory(
-        code="UJIJALAN", name="Jalan Uji", agency=agency, kelurahan_handles="minor", scope="lubang"
+        code="UJIJALAN", name="Jalan Uji", agency=dinas.agency, kelurahan_handles="minor", scope="lubang"
     )
     report = at_monas(category="UJIJALAN").report
     client.force_login(officer_at(GAMBIR).user)

@@ -6,62 +6,27 @@ nothing; the receipt."""
 from __future__ import annotations
 
 import io
-import json
 import re
-from pathlib import Path
 
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from aduan.models import (
-    Attachment,
-    BoundaryImport,
-    Follower,
-    OutboxMessage,
-    Region,
-    RegionBoundary,
-    Report,
-    Reporter,
-    ReportEvent,
-)
-from aduan.services import reports
-from aduan.services.reports import NewReport
-from tests.conftest import load_master_data
-from tests.factories import CategoryFactory
+from aduan.models import Attachment, Follower, OutboxMessage, Report, Reporter, ReportEvent
+from tests.conftest import stored_files
+from tests.factories import MONAS, CategoryFactory, at_monas
 from tests.services.test_photos import exif_with, image_bytes
 from tests.web.helpers import GAMBIR, field_block, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "gambir_polygon")]
 
-MONAS = (-6.1754, 106.8272)
 BANDUNG = (-6.9175, 107.6191)
 VALID = {
     "description": "Trotoar rusak dan berlubang di depan halte",
     "jenis": "pengaduan",
     "visibility": "public",
 }
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ADUAN_MAP_TILES = ""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
 
 
 def photo(
@@ -88,10 +53,6 @@ def nothing_stored() -> bool:
         or OutboxMessage.objects.exists()
         or ReportEvent.objects.exists()
     )
-
-
-def stored_files(media: Path) -> list[Path]:
-    return [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
 
 
 # ---------------------------------------------------------------- the form
@@ -288,14 +249,12 @@ def test_the_classifiers_three_likeliest_categories_are_offered(client, active_m
 def existing_case(**fields: object) -> Report:
     category = CategoryFactory(code="TESTTROTOAR", name="Trotoar uji", duplicate_radius_m=250)
     values: dict[str, object] = {
-        "channel": "web",
         "description": "Trotoar rusak dan berlubang di depan halte Monas",
         "lat": MONAS[0] + 0.0003,
-        "lon": MONAS[1],
         "category": category.code,
     }
     values.update(fields)
-    return reports.submit_report(NewReport(**values)).report  # type: ignore[arg-type]
+    return at_monas(**values).report  # type: ignore[arg-type]
 
 
 def near(**extra: str) -> dict[str, str]:

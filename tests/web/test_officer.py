@@ -8,10 +8,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from aduan.models import Report, Unit
+from aduan.models import Report
 from aduan.services import reports
 from aduan.services.reports import ReporterInput
-from tests.factories import AgencyFactory, UnitFactory, UserFactory, officer_at
+from tests.factories import DinasFactory, SukuDinasFactory, UserFactory, officer_at
 from tests.services.test_photos import image_bytes
 from tests.web.helpers import GAMBIR, MONAS, submit, text
 
@@ -38,17 +38,8 @@ def fresh(report: Report) -> Report:
 @pytest.fixture
 def dinas_units():
     """A dinas with one suku dinas, made here so the flow does not need ../shared/data."""
-    agency = AgencyFactory(code="WEBDINAS", name="Dinas Uji Web")
-    biro = Unit.objects.get(code=BIRO)
-    dinas = UnitFactory(code="WEBDINAS", name="Dinas Uji Web", kind="dinas", agency=agency, parent=biro)
-    sudin = UnitFactory(
-        code="WEBDINAS-31.71",
-        name="Suku Dinas Uji Web Jakpus",
-        kind="suku_dinas",
-        agency=agency,
-        parent=dinas,
-    )
-    return dinas, sudin
+    dinas = DinasFactory(code="WEBDINAS", name="Dinas Uji Web")
+    return dinas, SukuDinasFactory(parent=dinas, name="Suku Dinas Uji Web Jakpus")
 
 
 def test_login_page_and_login_and_logout(client):

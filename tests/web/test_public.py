@@ -6,68 +6,31 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from aduan.domain.lifecycle import Status
-from aduan.models import BoundaryImport, Region, RegionBoundary, Report, Review
+from aduan.models import Report, Review
 from aduan.services import outbox, photos, reports, reviews
 from aduan.services.reports import NewReport, ReporterInput, Submitted
 from aduan.web import public
-from tests.conftest import load_master_data
-from tests.factories import CategoryFactory, officer_at
+from tests.factories import MONAS, CategoryFactory, at_monas, officer_at
+from tests.factories import finish as finish_case
 from tests.services.test_photos import exif_with, image_bytes
 from tests.web.helpers import GAMBIR, field_block, text
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "gambir_polygon", "no_cached_figures")]
 
-MONAS = (-6.1754, 106.8272)
-BIRO = "BIROPEM"
 PERSON = ReporterInput(name="Rahmat Hidayat Unik", phone="081299990001", email="rahmat.unik@example.id")
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ADUAN_MAP_TILES = ""
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
-
-
-@pytest.fixture(autouse=True)
-def _no_cached_figures():
-    reviews.forget_cached_figures()
-    yield
-    reviews.forget_cached_figures()
-
-
 def filed(description: str, *, point: bool = True, **fields: object) -> Submitted:
-    values: dict[str, object] = {"channel": "web", "description": description}
-    if point:
-        values.update(lat=MONAS[0], lon=MONAS[1])
-    values.update(fields)
-    return reports.submit_report(NewReport(**values))  # type: ignore[arg-type]
+    return at_monas(description, **fields) if point else at_monas(description, lat=None, lon=None, **fields)
 
 
 def finish(ticket: str) -> None:
-    lurah = officer_at(GAMBIR).user
-    reports.accept(ticket, lurah)
-    reports.report_followup(ticket, lurah, "Lubang sudah ditambal aspal")
-    reports.validate(ticket, officer_at(BIRO, "validator").user)
+    finish_case(ticket, "Lubang sudah ditambal aspal")
 
 
 # ---------------------------------------------------------------- the list

@@ -9,8 +9,9 @@ import pytest
 
 from aduan.models import Officer, Report, Unit
 from aduan.services import accounts, reports
-from aduan.services.reports import NewReport, ReporterInput
+from aduan.services.reports import ReporterInput
 from tests.factories import UserFactory, officer_at
+from tests.factories import held_by as case_held_by
 from tests.web.helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -38,17 +39,12 @@ def account(unit_code: str, role: str = Officer.Role.OFFICER) -> Officer:
 
 
 def held_by(unit_code: str, *, private: bool = False, reporter: ReporterInput | None = None) -> Report:
-    report = reports.submit_report(
-        NewReport(
-            channel="web",
-            description="Saluran air tersumbat dan meluap",
-            visibility="private" if private else "public",
-            reporter=reporter or ReporterInput(),
-        )
-    ).report
-    if report.holder.code != unit_code:
-        reports.koordinasi(report.ticket, officer_at(report.holder.code).user, unit_code, "Lokasi di sana")
-    return Report.objects.get(pk=report.pk)
+    return case_held_by(
+        unit_code,
+        "Saluran air tersumbat dan meluap",
+        visibility="private" if private else "public",
+        reporter=reporter or ReporterInput(),
+    )
 
 
 def snapshot(report: Report) -> tuple[str, int, int]:

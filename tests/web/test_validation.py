@@ -3,45 +3,18 @@ validate or TL Ditolak with a reason (back to the handler, counted); only for va
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from aduan.models import BoundaryImport, Region, RegionBoundary, Report, ReportEvent
+from aduan.models import Report, ReportEvent
 from aduan.services import casework, reports
-from aduan.services.reports import NewReport
-from tests.conftest import load_master_data
-from tests.factories import officer_at
+from tests.factories import BIRO, MONAS, at_monas, officer_at
 from tests.services.test_photos import exif_with, image_bytes
 from tests.web.helpers import GAMBIR, text
 
-pytestmark = pytest.mark.django_db
-
-MONAS = (-6.1754, 106.8272)
-BIRO = "BIROPEM"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path: Path) -> Path:
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.ADUAN_PHOTO_MAX_DISTANCE_M = 500
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture(autouse=True)
-def gambir_polygon() -> None:
-    if not Region.objects.filter(code="31.71.01.1001").exists():
-        load_master_data()
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media", "gambir_polygon")]
 
 
 def jpeg(
@@ -56,9 +29,7 @@ def jpeg(
 def followed_up(
     description: str, note: str, *, after: list[bytes], before: list[bytes] | None = None
 ) -> Report:
-    report = reports.submit_report(
-        NewReport(channel="web", description=description, lat=MONAS[0], lon=MONAS[1], external_id=description)
-    ).report
+    report = at_monas(description, external_id=description).report
     lurah = officer_at(GAMBIR).user
     reports.accept(report.ticket, lurah)
     casework.post_followup(report.ticket, lurah, note, before=before or [], after=after)
@@ -109,9 +80,7 @@ def test_queue_lists_oldest_first_with_photos_side_by_side_and_flags_in_front(va
 
 
 def test_a_follow_up_without_photos_is_flagged(validator) -> None:
-    report = reports.submit_report(
-        NewReport(channel="web", description="Lubang lama", lat=MONAS[0], lon=MONAS[1])
-    ).report
+    report = at_monas("Lubang lama").report
     lurah = officer_at(GAMBIR).user
     reports.accept(report.ticket, lurah)
     reports.report_followup(report.ticket, lurah, "Sudah")  # a caller that does not require photos
