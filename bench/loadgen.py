@@ -65,19 +65,25 @@ def random_points(count: int, seed: int) -> list[tuple[float, float]]:
     return [(round(rng.uniform(*LAT_RANGE), 6), round(rng.uniform(*LON_RANGE), 6)) for _ in range(count)]
 
 
-def report_bodies(count: int, seed: int, categories: list[str]) -> list[dict[str, Any]]:
-    """Valid `POST /api/v1/reports` bodies; without categories the reports are sent without one."""
+def report_bodies(
+    count: int, seed: int, categories: list[str], texts: dict[str, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Valid `POST /api/v1/reports` bodies; without categories the reports are sent without one.
+
+    With ``texts`` (category → real complaint texts, the classifier's seed set) each report gets one of its
+    category's texts, so that duplicates are found about as often as in real traffic; without, a few
+    templates (which intake, rightly, often takes for the same problem as a nearby report)."""
     rng = random.Random(seed)
     bodies = []
     for number, (lat, lon) in enumerate(random_points(count, seed), start=1):
-        body: dict[str, Any] = {
-            "channel": "api",
-            "description": f"{rng.choice(_PROBLEMS)} {rng.choice(_PLACES)} (uji beban #{number}).",
-            "lat": lat,
-            "lon": lon,
-        }
-        if categories:
-            body["category"] = categories[number % len(categories)]
+        category = categories[number % len(categories)] if categories else ""
+        if texts and texts.get(category):
+            description = rng.choice(texts[category])
+        else:
+            description = f"{rng.choice(_PROBLEMS)} {rng.choice(_PLACES)} (uji beban #{number})."
+        body: dict[str, Any] = {"channel": "api", "description": description, "lat": lat, "lon": lon}
+        if category:
+            body["category"] = category
         bodies.append(body)
     return bodies
 
@@ -119,9 +125,12 @@ def write_lines(path: Path, lines: list[str]) -> Path:
 
 
 def run_wrk(
-    wrk: str, url: str, request_file: Path, method: str, shape: LoadShape, seconds: float
+    wrk: str, url: str, request_file: Path, method: str, shape: LoadShape, seconds: float, start: int = 0
 ) -> dict[str, Any]:
-    """One wrk run; returns the JSON printed by rotate.lua's done(), or raises with wrk's output."""
+    """One wrk run; returns the JSON printed by rotate.lua's done(), or raises with wrk's output.
+
+    ``start``: where in the file the first thread begins (the others an equal share further on), so that
+    consecutive runs can go on where the last one stopped instead of repeating its requests."""
     command = [
         wrk,
         f"--threads={shape.threads}",
@@ -133,6 +142,8 @@ def run_wrk(
         "--",
         str(request_file),
         method,
+        str(start),
+        str(shape.threads),
     ]
     out = subprocess.run(command, capture_output=True, text=True, check=False)
     for line in out.stdout.splitlines():

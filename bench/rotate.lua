@@ -1,9 +1,11 @@
 -- wrk script for bench/run.py: rotates through pre-generated requests and prints one JSON line.
 --
---   wrk -s bench/rotate.lua http://127.0.0.1:PORT/api/v1/reports -- FILE POST
+--   wrk -s bench/rotate.lua http://127.0.0.1:PORT/api/v1/reports -- FILE POST [START THREADS]
 --   wrk -s bench/rotate.lua http://127.0.0.1:PORT/ -- FILE GET
 --
 -- FILE holds one request per line: a JSON body (POST, sent to the URL's path) or a path (GET).
+-- Thread t begins at line START + t * (lines / THREADS): each walks its own share, and a later run given
+-- a later START goes on with requests not sent yet (a repeated report body is a certain duplicate).
 -- done() prints "BENCH_JSON {...}" with the summary, latency percentiles (µs), the HTTP status
 -- counts and how many requests were sent (sent - answered = in flight when wrk stopped).
 
@@ -33,7 +35,8 @@ function init(args)
    end
    assert(#requests > 0, "no requests in " .. file)
    -- Threads start at different places so they do not send the same sequence.
-   position = (thread_index * 7919) % #requests
+   local start, thread_count = tonumber(args[3] or "0"), tonumber(args[4] or "1")
+   position = (start + thread_index * math.floor(#requests / thread_count)) % #requests
 end
 
 function request()

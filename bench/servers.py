@@ -111,6 +111,11 @@ class ReportCounter:
     def count(self) -> int:
         return int(self.connection.execute(f'SELECT count(*) FROM "{self.table}"').fetchone()[0])
 
+    def merged(self) -> int:
+        """Reports that joined an open case as duplicates (intake's costlier path)."""
+        sql = f'SELECT count(*) FROM "{self.table}" WHERE merged_into_id IS NOT NULL'
+        return int(self.connection.execute(sql).fetchone()[0])
+
     def settled(self, timeout: float = 15.0) -> int:
         """The count once it stops changing (requests in flight when wrk stopped still finish)."""
         deadline = time.monotonic() + timeout

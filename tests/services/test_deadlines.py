@@ -119,6 +119,22 @@ def test_the_most_specific_sla_target_wins(clock: Callable[[datetime], None]) ->
     assert local(default_row.completion_due_at) == at("2026-11-24", "10:15")  # 14 calendar days
 
 
+def test_an_admins_change_to_a_target_applies_to_the_next_report(clock: Callable[[datetime], None]) -> None:
+    # Targets are cached per process (every report reads one); saving a row clears the cache.
+    CategoryFactory(code="UJIEDIT", sla_days=30, agency=None, kelurahan_handles="yes")
+    before = fresh(at_gambir(category="UJIEDIT"))
+    assert local(before.completion_due_at) == at("2026-12-10", "10:15")  # 30 calendar days
+    target = SlaTarget.objects.create(jenis="pengaduan", completion_days=14)
+    assert local(fresh(at_gambir(DESCRIPTIONS[1], category="UJIEDIT")).completion_due_at) == at(
+        "2026-11-24", "10:15"
+    )
+    target.completion_days = 3
+    target.save()
+    assert local(fresh(at_gambir(DESCRIPTIONS[2], category="UJIEDIT")).completion_due_at) == at(
+        "2026-11-13", "10:15"
+    )
+
+
 def test_the_first_officer_action_is_the_first_response(clock: Callable[[datetime], None]) -> None:
     report = at_gambir(reporter=ReporterInput(email="warga@example.org"))
     clock(at("2026-11-10", "10:30"))

@@ -44,11 +44,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 def target_for(category: Category | None, jenis: str) -> sla.Target:
     """The most specific SlaTarget (this category and jenis, else the jenis's default row), else the
-    built-in default of DESIGN.md §7."""
-    rows = SlaTarget.objects.filter(jenis=jenis).filter(
-        Q(category__isnull=True) | Q(category=category) if category is not None else Q(category__isnull=True)
-    )
-    best = min(rows, key=lambda row: row.category_id is None, default=None)
+    built-in default of DESIGN.md §7. Read through the per-process lookups cache: every report needs it."""
+    best = lookups.sla_target(category.pk if category is not None else None, jenis)
     if best is None:
         return sla.default_target(jenis, category.sla_days if category is not None else None)
     return sla.Target(
