@@ -156,7 +156,7 @@ def _cells(record: dict[str, Any]) -> dict[str, str]:
         "non-2xx/err": f"{figures['non_2xx']}/{figures['socket_errors_total']}",
         "srv cpu ms/req": str(figures.get("server_cpu_ms_per_request", "")),
         "other cpu s": str(figures.get("cpu_seconds", {}).get("other", "")),
-        "rows vs 201s": _verdict(record.get("db_check", {})),
+        "rows vs 201s": _rows_check(record.get("db_check", {})),
     }
 
 
@@ -180,7 +180,7 @@ def saved_records() -> list[dict[str, Any]]:
     return [json.loads(paths[name].read_text(encoding="utf-8")) for name in order if name in paths]
 
 
-def _verdict(check: dict[str, Any]) -> str:
+def _rows_check(check: dict[str, Any]) -> str:
     verdict = str(check.get("verdict", ""))
     if "joined_open_case" in check:
         verdict += f"; {check['joined_open_case']} joined an open case"
