@@ -78,7 +78,7 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
         "min_size": int(os.environ.get("ADUAN_DB_POOL_MIN", 2)),
-        "max_size": int(os.environ.get("ADUAN_DB_POOL_MAX", 8)),
+        "max_size": int(os.environ.get("ADUAN_DB_POOL_MAX", 16)),  # request, SSE and fast-GET threads
         "timeout": 10,
     }
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
