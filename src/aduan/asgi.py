@@ -19,10 +19,13 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aduan.settings")
 
-# One database connection per thread: keep ADUAN_DB_POOL_MAX (default 16) at least this large on
-# PostgreSQL, plus ADUAN_SSE_THREADS (2) for the live streams' reads and ADUAN_FAST_GET_THREADS (4) for
-# the public GET served in front of Django (api/fastget.py).
-THREADS = int(os.environ.get("ADUAN_THREADS", 8))
+# Request threads per process. The views are CPU-bound under one GIL, so more threads add contention,
+# not throughput: intake on PostgreSQL measured 360/s with 2, 334-343/s with 4 and 280-294/s with 8
+# (docs/benchmarks.md). 4 keeps a slow request (a photo upload) from stalling the rest. One database
+# connection per thread: keep ADUAN_DB_POOL_MAX (default 16) at least this large on PostgreSQL, plus
+# ADUAN_SSE_THREADS (2) for the live streams' reads and ADUAN_FAST_GET_THREADS (4) for the public GET
+# served in front of Django (api/fastget.py).
+THREADS = int(os.environ.get("ADUAN_THREADS", 4))
 
 django_application = WSGIMiddleware(get_wsgi_application(), workers=THREADS)
 
