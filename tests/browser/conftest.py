@@ -7,7 +7,6 @@ data are made through the services and committed (``transactional_db``) so the s
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -17,8 +16,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
-from aduan.models import BoundaryImport, Region, RegionBoundary
 
 CHROMIUM = Path(os.environ.get("ADUAN_CHROMIUM", "/usr/bin/chromium"))
 # Failures show within seconds instead of Playwright's default 30 s; every wait is for a selector, a URL
@@ -104,17 +101,12 @@ class Problems:
 
 
 @pytest.fixture
-def site(live_server: Any, committed_master_data: None, settings: Any, tmp_path: Path) -> str:
+def site(
+    live_server: Any, committed_master_data: None, gambir_polygon: None, settings: Any, tmp_path: Path
+) -> str:
     """The live server's base URL, with the master data committed, uploads in a temporary folder, and
     Kelurahan Gambir given a square around Monas (without ../shared/data there are no polygons)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    gambir = Region.objects.get(code="31.71.01.1001")
-    if not RegionBoundary.objects.filter(region=gambir).exists():
-        square = [[106.82, -6.18], [106.835, -6.18], [106.835, -6.17], [106.82, -6.17], [106.82, -6.18]]
-        RegionBoundary.objects.create(
-            region=gambir, geometry=json.dumps({"type": "Polygon", "coordinates": [square]})
-        )
-        BoundaryImport.objects.create(level="kelurahan", source="test", count=1)
     return str(live_server.url)
 
 
