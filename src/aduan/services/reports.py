@@ -135,16 +135,7 @@ def _validate(new: NewReport) -> tuple[dict[str, str], Category | None]:
         errors["jenis"] = "Jenis harus pengaduan, informasi atau aspirasi."
     if len(new.external_id) > 120:
         errors["external_id"] = "external_id terlalu panjang (maksimal 120 karakter)."
-    reporter = new.reporter
-    if len(reporter.name) > 120:
-        errors["reporter.name"] = "Nama terlalu panjang (maksimal 120 karakter)."
-    if reporter.phone and not _PHONE.match(reporter.phone.strip()):
-        errors["reporter.phone"] = "Nomor telepon tidak valid."
-    if reporter.email:
-        try:
-            validate_email(reporter.email.strip())
-        except ValidationError:
-            errors["reporter.email"] = "Alamat surel tidak valid."
+    errors.update(_contact_errors(new.reporter))
     category = None
     if new.category:
         category = lookups.active_category(new.category)

@@ -9,7 +9,6 @@ from datetime import date
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -22,11 +21,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aduan.domain.errors import DomainError, InvalidInput
 from aduan.models import Article, Officer, Question
-from aduan.services import knowledge, ratelimit, reports
+from aduan.services import knowledge, reports
 from aduan.services.reports import NotFound, ReporterInput
 from aduan.web import queries
-from aduan.web.pages import forbidden, not_found
-from aduan.web.views import RECEIPTS_KEPT, RECEIPTS_SESSION_KEY
+from aduan.web.pages import forbidden, not_found, remember, remember_receipt, throttled
 
 # The questions this browser asked, with their tokens, so that only the asker sees and forwards them.
 QUESTIONS_SESSION_KEY = "aduan_questions"
@@ -121,31 +119,11 @@ def _asked(request: HttpRequest) -> dict[str, str]:
     return dict(request.session.get(QUESTIONS_SESSION_KEY, {}))
 
 
-def _remember_question(request: HttpRequest, question_id: int, token: str) -> None:
-    asked = _asked(request)
-    asked[str(question_id)] = token
-    request.session[QUESTIONS_SESSION_KEY] = dict(list(asked.items())[-QUESTIONS_KEPT:])
-
-
-def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
-    # The same session entry the report form uses, so the receipt page shows the private link.
-    receipts = dict(request.session.get(RECEIPTS_SESSION_KEY, {}))
-    receipts[ticket] = token
-    request.session[RECEIPTS_SESSION_KEY] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
-
-
-def _throttled(request: HttpRequest) -> bool:
-    allowed, _reset = ratelimit.allow(
-        "ask", str(request.META.get("REMOTE_ADDR", "")), settings.ADUAN_INTAKE_RATE_PER_MINUTE
-    )
-    return not allowed
-
-
 def ask(request: HttpRequest) -> HttpResponse:
     """The phone-first question form; a submitted question is stored and its page shown."""
     form = AskForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if _throttled(request):
+        if throttled(request, "ask"):
             form.add_error(None, _("Terlalu banyak pertanyaan dalam waktu singkat; coba lagi sebentar lagi."))
         else:
             try:
@@ -154,7 +132,7 @@ def ask(request: HttpRequest) -> HttpResponse:
                 for key, message in exc.errors.items():
                     form.add_error("question" if key == "question" else None, message)
             else:
-                _remember_question(request, asked.question.id, asked.token)
+                remember(request, QUESTIONS_SESSION_KEY, str(asked.question.id), asked.token, QUESTIONS_KEPT)
                 return redirect("aduan-web:question", question_id=asked.question.id)
     return render(request, "aduan/ask.html", {"form": form, "answers": None})
 
@@ -204,7 +182,7 @@ def not_answered(request: HttpRequest, question_id: int) -> HttpResponse:
     if asked is None:
         raise Http404
     if form.is_valid():
-        if _throttled(request):
+        if throttled(request, "ask"):
             form.add_error(None, _("Terlalu banyak permintaan dalam waktu singkat; coba lagi sebentar lagi."))
         else:
             data = form.cleaned_data
@@ -221,7 +199,7 @@ def not_answered(request: HttpRequest, question_id: int) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 if result.access_token:
-                    _remember_receipt(request, result.report.ticket, result.access_token)
+                    remember_receipt(request, result.report.ticket, result.access_token)
                     return redirect("aduan-web:receipt", ticket=result.report.ticket)
                 messages.info(request, _("Pertanyaan ini sudah diteruskan sebelumnya."))
                 return redirect("aduan-web:report", ticket=result.report.ticket)

@@ -27,30 +27,24 @@ from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import Status
 from aduan.domain.tickets import normalize_ticket
 from aduan.models import Attachment, Report
-from aduan.services import casework, duplicates, outbox, photos, ratelimit, reports, reviews
+from aduan.services import casework, duplicates, outbox, photos, reports, reviews
 from aduan.services.presenters import public_payload
 from aduan.services.reports import NotFound
 from aduan.web import forms, live
 from aduan.web.labels import ACTION_LABELS, JENIS_LABELS, STATUS_LABELS, label
-from aduan.web.pages import forbidden, not_found, with_query
-from aduan.web.views import RECEIPTS_KEPT, RECEIPTS_SESSION_KEY
+from aduan.web.pages import (
+    RECEIPTS_SESSION_KEY,
+    forbidden,
+    not_found,
+    remember,
+    remember_receipt,
+    throttled,
+    with_query,
+)
 
 # The cases this browser chose to follow ("ini masalah saya juga"), with the kanal it will hear on.
 FOLLOWING_SESSION_KEY = "aduan_following"
 SIMILAR_SNIPPET = 160
-
-
-def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
-    receipts = dict(request.session.get(RECEIPTS_SESSION_KEY, {}))
-    receipts[ticket] = token
-    request.session[RECEIPTS_SESSION_KEY] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
-
-
-def _throttled(request: HttpRequest) -> bool:
-    allowed, _reset = ratelimit.allow(
-        "web-report", str(request.META.get("REMOTE_ADDR", "")), settings.ADUAN_INTAKE_RATE_PER_MINUTE
-    )
-    return not allowed
 
 
 # ---------------------------------------------------------------- filing a report
@@ -80,7 +74,7 @@ def file_report(request: HttpRequest) -> HttpResponse:
         return _follow(request, form, follow)
     if not form.is_valid():
         return _file_page(request, form, reselect_photos=uploaded and "photos" not in form.errors)
-    if _throttled(request):
+    if throttled(request, "web-report"):
         form.add_error(None, _("Terlalu banyak laporan dalam waktu singkat; coba lagi sebentar lagi."))
         return _file_page(request, form, reselect_photos=uploaded)
     new = form.to_new_report()
@@ -117,7 +111,7 @@ def file_report(request: HttpRequest) -> HttpResponse:
     except DomainError as exc:
         form.add_error(None, exc.message)
     else:
-        _remember_receipt(request, result.report.ticket, result.access_token or "")
+        remember_receipt(request, result.report.ticket, result.access_token or "")
         return redirect("aduan-web:receipt", ticket=result.report.ticket)
     return _file_page(request, form, reselect_photos=uploaded)
 
@@ -130,7 +124,7 @@ def _follow(request: HttpRequest, form: forms.ReportForm, ticket: str) -> HttpRe
             del form.errors[name]
     if form.errors:
         return _file_page(request, form)
-    if _throttled(request):
+    if throttled(request, "web-report"):
         form.add_error(None, _("Terlalu banyak laporan dalam waktu singkat; coba lagi sebentar lagi."))
         return _file_page(request, form)
     reporter = form.reporter_input()
@@ -145,11 +139,8 @@ def _follow(request: HttpRequest, form: forms.ReportForm, ticket: str) -> HttpRe
     except DomainError as exc:
         form.add_error(None, exc.message)
         return _file_page(request, form)
-    following = dict(request.session.get(FOLLOWING_SESSION_KEY, {}))
-    following[report.ticket] = [
-        k for k, given in (("email", reporter.email), ("sms", reporter.phone)) if given
-    ]
-    request.session[FOLLOWING_SESSION_KEY] = dict(list(following.items())[-RECEIPTS_KEPT:])
+    kanals = [k for k, given in (("email", reporter.email), ("sms", reporter.phone)) if given]
+    remember(request, FOLLOWING_SESSION_KEY, report.ticket, kanals)
     return redirect("aduan-web:receipt", ticket=report.ticket)
 
 

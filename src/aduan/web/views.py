@@ -38,12 +38,7 @@ from aduan.web.labels import (
     STATUS_LABELS,
     label,
 )
-from aduan.web.pages import forbidden, not_found, with_query
-
-# The private links of the reports this browser filed, kept in its session for the receipt page only.
-RECEIPTS_SESSION_KEY = "aduan_receipts"
-RECEIPTS_KEPT = 5
-
+from aduan.web.pages import RECEIPTS_SESSION_KEY, forbidden, not_found, remember_receipt, with_query
 
 # ---------------------------------------------------------------- citizens
 
@@ -57,12 +52,6 @@ def find_report(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         return redirect("aduan-web:report", ticket=form.cleaned_data["ticket"])
     return render(request, "aduan/home.html", {"form": form})
-
-
-def _remember_receipt(request: HttpRequest, ticket: str, token: str) -> None:
-    receipts = dict(request.session.get(RECEIPTS_SESSION_KEY, {}))
-    receipts[ticket] = token
-    request.session[RECEIPTS_SESSION_KEY] = dict(list(receipts.items())[-RECEIPTS_KEPT:])
 
 
 # ---------------------------------------------------------------- officers
@@ -106,7 +95,7 @@ def desk(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, exc.message)
             else:
                 if result.access_token:
-                    _remember_receipt(request, result.report.ticket, result.access_token)
+                    remember_receipt(request, result.report.ticket, result.access_token)
                 return redirect("aduan-web:desk-receipt", ticket=result.report.ticket)
     else:
         form = forms.DeskForm(initial={"intake_id": uuid.uuid4()}, unit_kind=officer.unit.kind)
