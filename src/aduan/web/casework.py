@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,7 +27,7 @@ from aduan.services import access, casework, reports
 from aduan.services.reports import NotFound
 from aduan.web import forms
 from aduan.web.labels import ACTION_BUTTONS, ACTION_LABELS, JENIS_LABELS, STATUS_LABELS, label
-from aduan.web.pages import forbidden, not_found
+from aduan.web.pages import forbidden, not_found, photo_response
 
 # Event facts that could point at the person behind a private report (a tweet's or an e-mail's id).
 PRIVATE_FACT_KEYS = frozenset({"external_id"})
@@ -174,15 +174,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not access.can_view(officer, attachment.report):
         return forbidden(request, _("Laporan ini tidak pernah dipegang unit Anda atau unit di bawahnya."))
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="{attachment.report.ticket}-{attachment.pk}.jpg"'
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return photo_response(attachment, "private, max-age=3600")
 
 
 # ---------------------------------------------------------------- the Biro's validation queue

@@ -14,7 +14,7 @@ from django import forms as django_forms
 from django.conf import settings
 from django.contrib import messages
 from django.db.models.functions import Substr
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -36,6 +36,7 @@ from aduan.web.pages import (
     RECEIPTS_SESSION_KEY,
     forbidden,
     not_found,
+    photo_response,
     remember,
     remember_receipt,
     throttled,
@@ -446,12 +447,4 @@ def report_photo(request: HttpRequest, ticket: str, pk: int) -> HttpResponse:
     public = report.visibility == Report.Visibility.PUBLIC
     if not public and not reviews.is_reporter(report, request.GET.get("token", "")):
         raise Http404  # a private case's photos do not even confirm that they exist
-    try:
-        handle = attachment.file.open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404 from None
-    response = FileResponse(handle, content_type=attachment.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="{report.ticket}-{attachment.pk}.jpg"'
-    response["Cache-Control"] = "public, max-age=86400" if public else "private, no-store"
-    return response
+    return photo_response(attachment, "public, max-age=86400" if public else "private, no-store")

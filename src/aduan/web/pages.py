@@ -7,9 +7,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from aduan.models import Attachment
 from aduan.services import ratelimit
 
 # The private links of the reports this browser filed, kept in its session for the receipt page only.
@@ -51,3 +52,16 @@ def throttled(request: HttpRequest, scope: str) -> bool:
         scope, str(request.META.get("REMOTE_ADDR", "")), settings.ADUAN_INTAKE_RATE_PER_MINUTE
     )
     return not allowed
+
+
+def photo_response(attachment: Attachment, cache_control: str) -> FileResponse:
+    """A stored photo (re-encoded JPEG, no metadata) served inline; 404 when its file is gone."""
+    try:
+        handle = attachment.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=attachment.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="{attachment.report.ticket}-{attachment.pk}.jpg"'
+    response["Cache-Control"] = cache_control
+    return response
