@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.storage import FileSystemStorage
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -119,6 +120,29 @@ def test_far_early_and_bare_after_photos_are_flagged_not_refused() -> None:
     assert "tanpa data EXIF" in flags[2]
     assert flags[3] == ""
     assert Report.objects.get(pk=report.pk).status == "menunggu_validasi"
+
+
+def test_a_storage_failure_on_the_second_photo_leaves_no_follow_up_and_no_file(media, monkeypatch) -> None:
+    report = in_proses()
+    events = report.events.count()
+    real_save = FileSystemStorage._save
+    saved: list[str] = []
+
+    def failing_save(self, name, content):  # the disk fills up after the first photo
+        if saved:
+            raise OSError("disk penuh")
+        saved.append(name)
+        return real_save(self, name, content)
+
+    monkeypatch.setattr(FileSystemStorage, "_save", failing_save)
+    with pytest.raises(OSError):
+        casework.post_followup(
+            report.ticket, officer_at(GAMBIR).user, "Sudah", before=[photo()], after=[photo()]
+        )
+    assert saved  # the first photo's file was written before the failure
+    assert Report.objects.get(pk=report.pk).status == "proses"
+    assert report.events.count() == events
+    assert not Attachment.objects.exists() and stored_files(media) == []
 
 
 def test_a_pengaduan_needs_an_after_photo_and_nothing_is_written_without_one(media) -> None:

@@ -167,6 +167,7 @@ def test_a_failure_while_storing_the_second_photo_leaves_no_report(client, media
     with pytest.raises(OSError):
         client.post("/lapor/", {**VALID, "reporter_email": "warga@example.id", "photos": [photo(), photo()]})
     assert nothing_stored()  # the report, its event, reporter, follower, receipt and photo rows roll back
+    assert stored_files(media) == []  # and the first photo's file, written before the second failed
 
 
 def test_other_errors_ask_to_choose_the_photos_again(client) -> None:

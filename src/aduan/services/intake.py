@@ -75,7 +75,7 @@ def process(inbox_id: int, now: datetime | None = None) -> InboxMessage:
     time of the next attempt, and leaves no report behind."""
     now = now or timezone.now()
     try:
-        with transaction.atomic():
+        with photos.stored_atomically():  # a retried message must not leave its photos' files twice
             message = (
                 InboxMessage.objects.select_for_update(skip_locked=True)
                 .filter(pk=inbox_id, state__in=(InboxMessage.State.RECEIVED, InboxMessage.State.FAILED))

@@ -6,6 +6,9 @@ import io
 import math
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import IO
@@ -13,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.db import transaction
 from PIL import ExifTags, Image, ImageOps, UnidentifiedImageError
 
 from aduan.domain.errors import InvalidInput
@@ -197,11 +201,33 @@ def _distance(metres: float) -> str:
     return f"{metres / 1000:.1f} km".replace(".", ",")
 
 
+# The files attach() wrote inside the current `stored_atomically` block.
+_written: ContextVar[list[Attachment] | None] = ContextVar("aduan_photos_written", default=None)
+
+
+@contextmanager
+def stored_atomically() -> Iterator[None]:
+    """A transaction for rows with photos: the storage is no database, so the files attach() wrote inside
+    are deleted again when the transaction rolls back (a later photo failing, the commit failing). A
+    failure leaves neither rows nor orphaned JPEGs."""
+    written: list[Attachment] = []
+    token = _written.set(written)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for attachment in written:
+            attachment.file.storage.delete(attachment.file.name)
+        raise
+    finally:
+        _written.reset(token)
+
+
 def attach(report: Report, event: ReportEvent | None, photo: Photo, kind: str) -> Attachment:
-    """Store one prepared photo; call inside the transaction that writes ``event``."""
+    """Store one prepared photo; call inside the `stored_atomically` block that writes ``event``."""
     flag = check_after(photo, report) if kind == Attachment.Kind.AFTER else ""
     name = f"{report.ticket}-{kind}-{uuid.uuid4().hex[:8]}.jpg"
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         report=report,
         event=event,
         file=ContentFile(photo.content, name=name),
@@ -212,6 +238,10 @@ def attach(report: Report, event: ReportEvent | None, photo: Photo, kind: str) -
         lon=photo.lon,
         flag=flag[:300],
     )
+    written = _written.get()
+    if written is not None:
+        written.append(attachment)
+    return attachment
 
 
 def prepare_all(uploads: list[bytes | IO[bytes]], field: str, label: str) -> list[Photo]:

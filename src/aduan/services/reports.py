@@ -608,7 +608,7 @@ def report_followup(
     actor, who = _officer_actor(user)
     if not before and not after:
         return _perform(ticket, actor, Action.REPORT_FOLLOWUP, user=who, reason=note)
-    with transaction.atomic():
+    with photos.stored_atomically():
         report = _perform(
             ticket,
             actor,
@@ -943,7 +943,7 @@ def submit_with_photos(new: NewReport, prepared: Sequence[photos.Photo]) -> Subm
     transaction: the report exists with all its photos or not at all."""
     if not prepared:
         return submit_report(new)
-    with transaction.atomic():
+    with photos.stored_atomically():
         result = submit_report(new)
         first = ReportEvent.objects.filter(report=result.report).order_by("id").first()
         for photo in prepared:
