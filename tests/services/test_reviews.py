@@ -191,6 +191,33 @@ def test_dispute_with_the_private_token_still_works() -> None:
     assert reviews.dispute(result.report.ticket, token_of(result), "Belum beres").status == Status.PROSES
 
 
+@pytest.mark.parametrize("credential", ["token", "closing link"])
+def test_a_dispute_with_either_credential_shows_in_the_cached_figures_at_once(credential: str) -> None:
+    result = finished(description="Got mampet di depan halte Monas")
+    ticket = result.report.ticket
+    reviews.forget_cached_figures()
+    before = next((f.reopened for f in reviews.unit_figures() if f.code == GAMBIR), 0)  # now cached
+    key = token_of(result) if credential == "token" else outbox.review_key(ticket)
+    reviews.dispute(ticket, key, "Masih mampet")
+    after = next(f.reopened for f in reviews.unit_figures() if f.code == GAMBIR)
+    assert after == before + 1
+
+
+def test_a_disputes_reason_is_never_public(client) -> None:
+    from aduan.services import events_hub, open311, presenters
+
+    result = finished()
+    ticket = result.report.ticket
+    reviews.dispute(ticket, token_of(result), "Hubungi saya di 0812 9876 5432")
+    event = Report.objects.get(ticket=ticket).events.get(action="dispute")
+    public = presenters.public_payload(Report.objects.get(ticket=ticket))
+    assert [e["note"] for e in public["timeline"] if e["action"] == "dispute"] == [""]
+    assert "0812" not in client.get(f"/api/v1/reports/{ticket}").content.decode()
+    (live,) = events_hub.load([event.id])
+    assert b"0812" not in live.frame
+    assert "0812" not in str(open311.note(event))
+
+
 # ---------------------------------------------------------------- the units' figures
 
 

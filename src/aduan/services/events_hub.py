@@ -39,7 +39,7 @@ from django.db.models.signals import post_save
 
 from aduan.models import Report, ReportEvent
 from aduan.services import reports
-from aduan.services.presenters import PRIVATE_NOTES
+from aduan.services.presenters import note_is_private
 from aduan.services.reports import NotFound
 
 logger = logging.getLogger("aduan.live")
@@ -86,6 +86,7 @@ EVENT_FIELDS = (
     "id",
     "created_at",
     "action",
+    "actor_kind",
     "to_status",
     "reason",
     "holder__code",
@@ -120,7 +121,7 @@ def event_payload(row: dict[str, Any]) -> dict[str, Any]:
         "status": row["to_status"],
         "holder": _code_name(row, "holder"),
         "unit": _code_name(row, "actor_unit"),
-        "note": "" if row["action"] in PRIVATE_NOTES else row["reason"],
+        "note": "" if note_is_private(row["action"], row["actor_kind"]) else row["reason"],
         "ticket": row["report__ticket"],
         "case": {
             "status": row["report__status"],

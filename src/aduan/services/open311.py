@@ -26,7 +26,7 @@ from aduan.domain.errors import DomainError, InvalidInput
 from aduan.domain.lifecycle import OPEN_STATUSES, Action, RejectReason, Status
 from aduan.domain.tickets import normalize_ticket
 from aduan.models import ApiKey, Category, InboxMessage, Region, Report, ReportEvent
-from aduan.services import lookups, outbox, ratelimit, reports
+from aduan.services import lookups, outbox, presenters, ratelimit, reports
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Sortable; clients refresh cached service lists and definitions when it grows. Bump it whenever the
@@ -688,15 +688,11 @@ def _note_summary(event: ReportEvent) -> str:
     return summaries.get(action, action)
 
 
-# Texts addressed to the reporter or written by them: they may name the reporter or carry a phone number.
-_PRIVATE_NOTES = frozenset({"ask"})
-
-
 def note(event: ReportEvent) -> dict[str, Any]:
     """One step of the public timeline. Officers are named by their unit only; what the reporter wrote
     after filing (a comment, a dispute) and what an officer asked them may carry their contact details,
     so that text stays out."""
-    private = event.actor_kind == ReportEvent.ActorKind.REPORTER or event.action in _PRIVATE_NOTES
+    private = presenters.note_is_private(event.action, event.actor_kind)
     return {
         "type": event.action,
         "datetime": w3(event.created_at),

@@ -12,7 +12,7 @@ from typing import Any
 from ninja.responses import NinjaJSONEncoder
 
 from aduan.domain.tickets import normalize_ticket
-from aduan.models import Category, Region, Report, Unit
+from aduan.models import Category, Region, Report, ReportEvent, Unit
 from aduan.services import reports
 from aduan.services.reports import NotFound, Submitted
 
@@ -24,9 +24,14 @@ _public_cache: OrderedDict[int, tuple[datetime, float, bytes]] = OrderedDict()
 _public_lock = threading.Lock()
 
 
-# What an officer asks the reporter and what the reporter answers may carry their name, phone or address:
-# never public, whatever the report's visibility.
-PRIVATE_NOTES = frozenset({"ask", "comment"})
+# What an officer asks the reporter, and anything the reporter wrote after filing (a comment, an answer, a
+# dispute's reason), may carry their name, phone or address: never public, whatever the visibility.
+_ASKED_OF_THE_REPORTER = frozenset({"ask"})
+
+
+def note_is_private(action: str, actor_kind: str) -> bool:
+    """Whether an event's note stays out of every public view (the JSON, the live stream, Open311)."""
+    return actor_kind == ReportEvent.ActorKind.REPORTER or action in _ASKED_OF_THE_REPORTER
 
 
 def code_name(obj: Region | Unit | Category | None) -> dict[str, str] | None:
@@ -63,7 +68,7 @@ def public_payload(report: Report, show_private: bool = False) -> dict[str, Any]
             "holder": code_name(event.holder),
             "unit": code_name(event.actor_unit),
             # Notes may quote the report or name the place, so a private report keeps them hidden too.
-            "note": event.reason if visible and event.action not in PRIVATE_NOTES else "",
+            "note": event.reason if visible and not note_is_private(event.action, event.actor_kind) else "",
         }
         for event in events
     ]

@@ -790,15 +790,7 @@ def dispute(ticket: str, access_token: str, reason: str) -> Report:
     report = get_report(ticket)
     if not check_access_token(report, access_token):
         raise DomainError("forbidden", "Tautan pelapor tidak valid untuk laporan ini.")
-    closed = timezone.localdate(report.closed_at) if report.closed_at else timezone.localdate()
-    within = working_days_between(closed, timezone.localdate()) <= DISPUTE_WINDOW_WORKING_DAYS
-    return _perform(
-        report.ticket,
-        lifecycle.REPORTER,
-        Action.DISPUTE,
-        reason=reason,
-        check={"within_dispute_window": within},
-    )
+    return dispute_as_reporter(report.ticket, reason)
 
 
 def allowed_actions(report: Report, user: User | AnonymousUser) -> list[Action]:

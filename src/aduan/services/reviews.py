@@ -143,20 +143,18 @@ def submit_review(ticket: str, token: str, stars: object, comment: str = "") -> 
             )
     except IntegrityError:  # a second tab posted the same review at the same moment
         raise DomainError("already_reviewed", "Laporan ini sudah Anda nilai. Terima kasih.") from None
-    cache.delete(_FIGURES_CACHE_KEY)
+    forget_cached_figures()
     return review
 
 
 def dispute(ticket: str, token: str, reason: str) -> Report:
     """The reporter disputes a selesai case (reopening it, counted), with either credential."""
     report = reports.get_report(ticket)
-    if reports.check_access_token(report, token):
-        return reports.dispute(report.ticket, token, reason)
-    if outbox.review_key_matches(report.ticket, token):
-        result = reports.dispute_as_reporter(report.ticket, reason)
-        cache.delete(_FIGURES_CACHE_KEY)
-        return result
-    raise DomainError("forbidden", "Tautan pelapor tidak valid untuk laporan ini.")
+    if not is_reporter(report, token):
+        raise DomainError("forbidden", "Tautan pelapor tidak valid untuk laporan ini.")
+    result = reports.dispute_as_reporter(report.ticket, reason)
+    forget_cached_figures()  # whichever credential: the reopened count changed
+    return result
 
 
 # ---------------------------------------------------------------- the units' figures
