@@ -6,6 +6,7 @@ import asyncio
 import gc
 
 import httpx
+import pytest
 
 from aduan.asgi import application
 
@@ -44,15 +45,24 @@ async def _start_and_stop() -> list[str]:
     return sent
 
 
-def test_startup_loads_the_shared_models_and_freezes_the_heap(committed_master_data: None) -> None:
+def test_startup_loads_the_shared_models_and_freezes_the_heap(
+    committed_master_data: None, active_model: None, caplog: pytest.LogCaptureFixture
+) -> None:
     from aduan.domain import gazetteer
+    from aduan.services import classification
 
+    classification.reset()
+    gazetteer.default_gazetteer.cache_clear()
     gc.unfreeze()
     try:
         assert asyncio.run(_start_and_stop()) == ["lifespan.startup.complete", "lifespan.shutdown.complete"]
-        # Loaded at startup and then out of the collector's passes (gc.get_objects lists what it walks).
-        shared = gazetteer.default_gazetteer()
+        assert "warm-up skipped" not in caplog.text
+        # Loaded at startup, not by this test, and then out of the collector's passes (gc.get_objects
+        # lists what it walks): the same objects the requests will use.
+        loaded = [gazetteer.default_gazetteer(), classification.active_classifier()]
+        assert loaded[1] is not None
         assert gc.get_freeze_count() > 0
-        assert not any(tracked is shared for tracked in gc.get_objects())
+        tracked = {id(obj) for obj in gc.get_objects()}
+        assert not any(id(obj) in tracked for obj in loaded)
     finally:
         gc.unfreeze()
