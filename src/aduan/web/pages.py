@@ -32,6 +32,13 @@ def with_query(url: str, **params: str) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
+def is_htmx(request: HttpRequest) -> bool:
+    """A fragment request from htmx; a history restore (back button, cache miss) wants the whole page."""
+    return request.headers.get("HX-Request") == "true" and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+
+
 def remember(request: HttpRequest, key: str, name: str, value: Any, kept: int = RECEIPTS_KEPT) -> None:
     """Keep ``name`` → ``value`` in the session's dict ``key``: the ``kept`` newest only, so a shared
     phone's session never grows without bound."""

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from urllib.parse import urlencode
 
 from django import forms
 from django.conf import settings
@@ -31,6 +30,7 @@ from aduan.models import Category, Report
 from aduan.services import reviews
 from aduan.web import queries
 from aduan.web.labels import STATUS_LABELS, UNIT_KIND_LABELS, label
+from aduan.web.pages import is_htmx, with_query
 
 PAGE_SIZE = 50
 MAX_PAGE = 200  # 10,000 reports deep; past that a narrower filter is the way (OFFSET grows linearly)
@@ -122,12 +122,6 @@ def _cached_publicly(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _is_htmx(request: HttpRequest) -> bool:
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
-
-
 # ---------------------------------------------------------------- the list
 
 
@@ -136,7 +130,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
     """Public reports, newest first, 50 a page, filterable by kelurahan, category and status (GET form;
     htmx swaps only the results). One query for the page's rows (51 of them, to know whether there is a
     next page) besides the filter's choices."""
-    fragment = _is_htmx(request)
+    fragment = is_htmx(request)
     form = PublicFilterForm(request.GET or None, with_choices=not fragment)
     page = form.data_in_use().get("page") or 1
     offset = (page - 1) * PAGE_SIZE
@@ -165,12 +159,10 @@ def public_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "items": items,
         "page": page,
-        "previous_url": f"{base}?{urlencode({**filters, 'page': page - 1})}" if page > 1 else "",
-        "next_url": f"{base}?{urlencode({**filters, 'page': page + 1})}" if more and page < MAX_PAGE else "",
+        "previous_url": with_query(base, **filters, page=str(page - 1)) if page > 1 else "",
+        "next_url": with_query(base, **filters, page=str(page + 1)) if more and page < MAX_PAGE else "",
         "too_deep": more and page >= MAX_PAGE,
-        "map_url": f"{reverse('aduan-web:public-map')}?{urlencode(filters)}"
-        if filters
-        else reverse("aduan-web:public-map"),
+        "map_url": with_query(reverse("aduan-web:public-map"), **filters),
         "first": offset + 1,
         "last": offset + len(items),
     }
@@ -186,12 +178,10 @@ def public_map(request: HttpRequest) -> HttpResponse:
     """The map of public reports with the same filters; its points come from ``public_map_data``."""
     form = PublicFilterForm(request.GET or None)
     filters = form.filters()
-    data_url = reverse("aduan-web:public-map-data")
-    list_url = reverse("aduan-web:public-list")
     context = {
         "form": form,
-        "data_url": f"{data_url}?{urlencode(filters)}" if filters else data_url,
-        "list_url": f"{list_url}?{urlencode(filters)}" if filters else list_url,
+        "data_url": with_query(reverse("aduan-web:public-map-data"), **filters),
+        "list_url": with_query(reverse("aduan-web:public-list"), **filters),
         "map_tiles": settings.ADUAN_MAP_TILES,
         "map_attribution": settings.ADUAN_MAP_ATTRIBUTION,
         "limit": MAP_LIMIT,

@@ -34,16 +34,10 @@ from aduan.models import Officer, RegionBoundary, Report
 from aduan.services import reports
 from aduan.web import forms, queries
 from aduan.web.labels import STATUS_LABELS, label
+from aduan.web.pages import is_htmx
 from aduan.web.views import _officer
 
 # ---------------------------------------------------------------- helpers
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    """A fragment request from htmx; a history restore (back button, cache miss) wants the whole page."""
-    return request.headers.get("HX-Request") == "true" and not request.headers.get(
-        "HX-History-Restore-Request"
-    )
 
 
 def _officer_for_fragment(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -55,7 +49,7 @@ def _officer_for_fragment(view: Callable[..., HttpResponse]) -> Callable[..., Ht
         if request.user.is_authenticated:
             return view(request, *args, **kwargs)
         login = redirect_to_login(reverse("aduan-web:queue"))
-        if _is_htmx(request):
+        if is_htmx(request):
             response = HttpResponse(status=204)
             response["HX-Redirect"] = login["Location"]
             return response
@@ -185,7 +179,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         # A ticket typed in the search that is not among the open cases here: offer to open the case.
         "ticket_hint": wanted.ticket if wanted.ticket and not page.count else "",
     }
-    if _is_htmx(request):
+    if is_htmx(request):
         response = render(request, "aduan/_queue_rows.html", context)
     else:
         context.update(_counts_context(officer, now))
