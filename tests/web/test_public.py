@@ -294,6 +294,20 @@ def test_dispute_from_the_private_link_still_reopens(client) -> None:
     assert Report.objects.get(pk=result.report.pk).status == Status.PROSES
 
 
+def test_a_dispute_without_a_reason_changes_nothing_and_says_why(client) -> None:
+    result = filed("Jalan berlubang di depan halte Monas")
+    finish(result.report.ticket)
+    events = result.report.events.count()
+    response = client.post(
+        f"/laporan/{result.report.ticket}/sanggah/", {"token": result.access_token, "reason": "   "}
+    )
+    assert response.status_code == 302
+    page = text(client.get(response["Location"]))
+    assert 'class="msg error"' in page and "ditangani kembali" not in page
+    report = Report.objects.get(pk=result.report.pk)
+    assert (report.status, report.reopens, report.events.count()) == (Status.SELESAI, 0, events)
+
+
 # ---------------------------------------------------------------- kinerja unit
 
 
