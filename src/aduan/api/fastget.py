@@ -5,8 +5,8 @@ The public view of a case is the most frequent request (every watcher's page, ev
 its answer is one indexed query plus a per-process cache (services.presenters.public_json). Through
 Django's handler that cost 1.1 ms of server CPU a request, two thirds of it the machinery around the
 view (docs/benchmarks.md). The answer here is the view's byte for byte, with every header Django sends
-but Content-Language (the JSON is the same in every language); anything else on the path (HEAD, a trailing slash, /reports/similar) goes to
-Django as before. ADUAN_FAST_GET=0 sends everything to Django.
+but Content-Language (the JSON is the same in every language); anything else on the path (HEAD, a
+trailing slash, /reports/similar) goes to Django as before. ADUAN_FAST_GET=0 sends everything to Django.
 """
 
 from __future__ import annotations
