@@ -25,7 +25,7 @@ from aduan.models import (
     ResponseTemplate,
     Unit,
 )
-from aduan.services import casework, intake, outbox, relay, reports
+from aduan.services import casework, intake, outbox, photos, relay, reports
 from aduan.services.reports import NewReport, NotFound, ReporterInput
 from tests.conftest import stored_files
 from tests.factories import (
@@ -142,6 +142,17 @@ def test_a_storage_failure_on_the_second_photo_leaves_no_follow_up_and_no_file(m
     assert saved  # the first photo's file was written before the failure
     assert Report.objects.get(pk=report.pk).status == "proses"
     assert report.events.count() == events
+    assert not Attachment.objects.exists() and stored_files(media) == []
+
+
+def test_files_of_a_nested_block_are_deleted_when_the_enclosing_one_rolls_back(media) -> None:
+    report = in_proses()
+    prepared = photos.prepare(photo(), "photos", "Foto")
+    with pytest.raises(RuntimeError), photos.stored_atomically():
+        with photos.stored_atomically():
+            photos.attach(report, None, prepared, Attachment.Kind.REPORT)
+        assert len(stored_files(media)) == 1
+        raise RuntimeError("the enclosing transaction fails after the inner one succeeded")
     assert not Attachment.objects.exists() and stored_files(media) == []
 
 

@@ -210,6 +210,7 @@ def stored_atomically() -> Iterator[None]:
     """A transaction for rows with photos: the storage is no database, so the files attach() wrote inside
     are deleted again when the transaction rolls back (a later photo failing, the commit failing). A
     failure leaves neither rows nor orphaned JPEGs."""
+    outer = _written.get()
     written: list[Attachment] = []
     token = _written.set(written)
     try:
@@ -219,6 +220,9 @@ def stored_atomically() -> Iterator[None]:
         for attachment in written:
             attachment.file.storage.delete(attachment.file.name)
         raise
+    else:
+        if outer is not None:  # nested: the enclosing block's rollback must delete these files too
+            outer.extend(written)
     finally:
         _written.reset(token)
 
