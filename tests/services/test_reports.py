@@ -323,8 +323,22 @@ def test_random_service_calls_keep_state_and_events_in_step(
         except DomainError:
             pass
         report.refresh_from_db()
-        assert report.events.count() == 1 + accepted  # every accepted action left exactly one event
+        # Every accepted action left exactly one event of its own; a move that makes a ping-pong (back to a
+        # unit that held the case) also refers the case up in the same transaction (DESIGN.md §7).
+        assert report.events.exclude(action="refer_up").count() == 1 + accepted
+        assert report.events.filter(action="refer_up").count() <= accepted
         assert reports.project(report) == report.state()
+
+
+def test_koordinasi_back_to_a_unit_that_held_the_case_adds_one_refer_up(dinas: Unit) -> None:
+    # The sequence hypothesis found: the one-event-per-action count above must leave refer_up aside.
+    t = at_gambir().report.ticket
+    lurah, sudin = officer_at("KEL-31.71.01.1001").user, officer_at("UJIDINAS").user
+    reports.koordinasi(t, lurah, "UJIDINAS", "tupoksi dinas")
+    reports.return_case(t, sudin, "salah alamat")
+    reports.koordinasi(t, lurah, "UJIDINAS", "tupoksi dinas")
+    actions = list(Report.objects.get(ticket=t).events.order_by("id").values_list("action", flat=True))
+    assert actions == ["submit", "koordinasi", "return", "koordinasi", "refer_up"]
 
 
 def test_a_ticket_collision_draws_another_ticket_and_loses_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
